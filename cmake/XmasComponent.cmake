@@ -1,0 +1,27 @@
+# xmas_component(NAME DEPS dep...)
+# Builds every .cpp in the calling folder into the static library xmas_<NAME>.
+# Headers are included as "xmas/<area>/<file>.h" from src/.
+function(xmas_component name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_library(xmas_${name} STATIC ${_sources})
+  target_include_directories(xmas_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(xmas_${name} PRIVATE -Wall -Wextra)
+  target_link_libraries(xmas_${name} PUBLIC ${ARG_DEPS})
+endfunction()
+
+# xmas_test(NAME DEPS dep...): one GoogleTest executable from every .cpp in
+# the calling folder, registered with CTest. Tests run from the tests/ folder
+# so they find tests/data/ by relative path.
+function(xmas_test name)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  add_executable(test_${name} ${_sources})
+  add_dependencies(test_${name} xmas_cli)
+  target_link_libraries(test_${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  target_compile_definitions(test_${name} PRIVATE
+    XMAS_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
+    XMAS_BINARY="$<TARGET_FILE:xmas_cli>")
+  gtest_discover_tests(test_${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests
+    DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${name})
+endfunction()

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every dependency of xmas from Debian packages. Idempotent: packages
+# already present are skipped without touching the network.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config ccache git
+  libtorch-dev            # the model and training (PyTorch's C++ API)
+  libfaiss-dev            # k-means, as the XMAS authors use
+  libsimdjson-dev         # the LLaVA JSON reader
+  libstb-dev              # image decoding and font rasterising
+  libsentencepiece-dev sentencepiece
+  nlohmann-json3-dev      # small JSON documents (configs, manifests, reports)
+  libcli11-dev            # the command line
+  libgtest-dev libgmock-dev libbenchmark-dev
+  dataset-fashion-mnist   # real photographs for the demo data
+  fonts-dejavu-core       # font for the rendered-text demo source
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages are installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

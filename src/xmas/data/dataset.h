@@ -1,0 +1,97 @@
+// A LLaVA-format dataset held in memory (SPEC §7).
+//
+// The file is read once into one buffer; every Record points into it, so a
+// record's exact bytes (unknown fields included) can be written back
+// unchanged and memory stays near the file size. Conversations are parsed on
+// demand (Dataset::Conversations) rather than kept as copies.
+//
+//   XMAS_ASSIGN_OR_RETURN(auto ds, xmas::data::Dataset::Load("llava.json"));
+//   for (const auto& r : ds.records()) ... r.id, r.image, r.source ...
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "xmas/util/status.h"
+
+namespace xmas::data {
+
+struct Turn {
+  std::string from;   // "human" or "gpt" (other values are kept; validation reports them)
+  std::string value;  // the text, JSON escapes decoded
+};
+
+struct Record {
+  size_t index = 0;         // position in the file's array (0-based)
+  std::string id;           // "id" as text; a number id is kept as written in the file
+  std::string image;        // relative image path; empty for a text-only record
+  std::string source;       // task_name if present, else first path component of image,
+                            // else "text-only" (SPEC §3)
+  std::string unique_idx;   // the authors' key: "<id>::<image>" or "<id>", "#n" on repeats
+  std::string_view raw;     // the record's exact bytes in the file, '{' to '}'
+  size_t num_turns = 0;     // length of "conversations" (0 if absent)
+
+  bool has_image() const { return !image.empty(); }
+};
+
+struct LoadOptions {
+  // Reject a single record larger than this (a guard against hostile files).
+  size_t max_record_bytes = 64u << 20;
+  // Show a progress bar while scanning records.
+  bool show_progress = true;
+};
+
+class Dataset {
+ public:
+  // Reads and indexes a LLaVA JSON array. Errors name the file, and the
+  // record index, id and field where there is one:
+  //   "data.json: record 17 (id 'abc'): field 'conversations': expected an array"
+  static Result<Dataset> Load(const std::string& path, const LoadOptions& options = {});
+  // Same, from bytes already in memory (`name` is used in error messages).
+  static Result<Dataset> Parse(std::string bytes, const std::string& name,
+                               const LoadOptions& options = {});
+
+  Dataset(Dataset&&) noexcept;
+  Dataset& operator=(Dataset&&) noexcept;
+  ~Dataset();
+
+  const std::string& path() const { return path_; }
+  size_t size() const { return records_.size(); }
+  const Record& operator[](size_t i) const { return records_[i]; }
+  const std::vector<Record>& records() const { return records_; }
+
+  // Parses record i's "conversations" (empty vector if the field is absent).
+  Result<std::vector<Turn>> Conversations(size_t i) const;
+
+  // Index of the record with this unique_idx, or -1.
+  long FindUniqueIdx(const std::string& unique_idx) const;
+  // Indices of the records with this id (ids may repeat).
+  std::vector<size_t> FindId(const std::string& id) const;
+
+  // "<path>: record <i> (id '<id>')", the prefix of every per-record error.
+  std::string Where(size_t i) const;
+
+ private:
+  Dataset();
+  struct Buffer;
+  std::string path_;
+  std::unique_ptr<Buffer> buffer_;  // owns the bytes Record::raw points into
+  std::vector<Record> records_;
+  mutable std::unordered_map<std::string, size_t> unique_index_;  // built on first lookup
+};
+
+// Computes unique_idx for every record, exactly as the authors' code does
+// (SPEC §3): base "<id>::<image>" or "<id>"; a base seen more than once gets
+// "#0", "#1", ... in file order on every occurrence.
+void AssignUniqueIdx(std::vector<Record>* records);
+
+// Writes records[indices] in the given order as a JSON array, each record's
+// bytes unchanged. Atomic. Fails if `out_path` is the dataset's own file.
+Status WriteSubset(const Dataset& dataset, const std::vector<size_t>& indices,
+                   const std::string& out_path);
+
+}  // namespace xmas::data

@@ -1,0 +1,51 @@
+// Atomic output files: write to a temporary file beside the target, fsync,
+// then rename over the target. A crash or an error leaves either the old file
+// or the complete new one, never a truncated output.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xmas/util/status.h"
+
+namespace xmas {
+
+class AtomicFile {
+ public:
+  AtomicFile() = default;
+  ~AtomicFile();  // discards the temporary file unless Commit() succeeded
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Creates "<path>.tmp-<pid>-<n>" in the target's directory (which must exist).
+  Status Open(const std::string& path);
+  Status Write(std::string_view bytes);
+  // Flushes, fsyncs and renames onto the target path.
+  Status Commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  void Discard();
+  std::string path_;
+  std::string temp_path_;
+  std::FILE* file_ = nullptr;
+  bool write_failed_ = false;
+};
+
+// Writes `bytes` to `path` atomically.
+Status WriteFileAtomic(const std::string& path, std::string_view bytes);
+
+// Reads a whole file. Errors name the file.
+Result<std::string> ReadFile(const std::string& path);
+
+// Refuses an output that is one of the inputs (same file, through links or
+// not): "no command writes over one of its inputs". `what` names the option.
+Status CheckOutputIsNotInput(const std::string& output, const std::vector<std::string>& inputs);
+
+// Creates `dir` (and parents) if missing. If it exists and is not empty,
+// fails unless `overwrite` is true.
+Status PrepareOutputDir(const std::string& dir, bool overwrite);
+
+}  // namespace xmas
