@@ -10,14 +10,17 @@ function(xmas_component name)
   target_link_libraries(xmas_${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# xmas_test(NAME DEPS dep...): one GoogleTest executable from every .cpp in
-# the calling folder, registered with CTest. Tests run from the tests/ folder
-# so they find tests/data/ by relative path.
+# xmas_test(NAME [NEEDS_CLI] DEPS dep...): one GoogleTest executable from
+# every .cpp in the calling folder, registered with CTest. Tests run from the
+# tests/ folder; XMAS_TEST_DATA_DIR is tests/data, XMAS_BINARY the built CLI
+# (built first when NEEDS_CLI is given).
 function(xmas_test name)
-  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "NEEDS_CLI" "" "DEPS" ${ARGN})
   file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   add_executable(test_${name} ${_sources})
-  add_dependencies(test_${name} xmas_cli)
+  if(ARG_NEEDS_CLI)
+    add_dependencies(test_${name} xmas_cli)
+  endif()
   target_link_libraries(test_${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(test_${name} PRIVATE
     XMAS_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
