@@ -1,0 +1,60 @@
+// Model weights on disk: config.json + safetensors, in the Hugging Face
+// LlavaForConditionalGeneration parameter names (see model.h), so a real
+// LLaVA checkpoint (single file or sharded with model.safetensors.index.json)
+// loads, and what we write loads in Python.
+//
+// Loading converts F32/F16/BF16/F64 file tensors to the model's dtype and
+// device. A model parameter missing from the file, or a tensor of the wrong
+// shape, is an error naming the tensor and the file. The newer HF layout
+// ("model.language_model.layers...", "lm_head.weight", "model.vision_tower...")
+// is renamed to the classic one on load. File tensors the model has no
+// parameter for (e.g. old checkpoints' position_ids) are skipped and counted.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "xmas/model/model.h"
+#include "xmas/util/status.h"
+
+namespace xmas::model {
+
+struct LoadOptions {
+  // Load only parameters whose name starts with one of these (empty = all),
+  // e.g. {"vision_tower."} for a partial load; the others keep their values.
+  std::vector<std::string> prefixes;
+};
+
+struct LoadReport {
+  int64_t loaded = 0;                 // parameters assigned
+  std::vector<std::string> skipped;   // file tensors with no matching parameter
+};
+
+// `path` is a .safetensors file or a directory holding model.safetensors or
+// model.safetensors.index.json (+ shards).
+Result<LoadReport> LoadWeights(Model& model, const std::string& path,
+                               const LoadOptions& options = {});
+
+struct SaveOptions {
+  std::vector<std::string> prefixes;  // save only these parameters (empty = all)
+  // Dtype written to the file; kFloat32/kBFloat16/kFloat16. Default: the model's.
+  std::optional<torch::Dtype> dtype;
+};
+
+// Writes one safetensors file atomically (parameters sorted by name,
+// metadata {"format": "pt"}).
+Status SaveWeights(const Model& model, const std::string& path, const SaveOptions& options = {});
+
+// DIR/config.json + DIR/model.safetensors (DIR must exist).
+Status SaveModel(const Model& model, const std::string& dir, const SaveOptions& options = {});
+
+// Reads DIR/config.json, builds the model on `device`/`dtype` and loads
+// every weight. Errors name the file and tensor.
+Result<std::shared_ptr<Model>> LoadModel(const std::string& dir,
+                                         torch::Device device = torch::kCPU,
+                                         torch::Dtype dtype = torch::kFloat32);
+
+}  // namespace xmas::model
