@@ -102,11 +102,16 @@ Result<NpyArray> DecodeNpy(const std::string& bytes, const std::string& name) {
     array.shape.push_back(std::stoll(digits));
   }
   if (array.shape.empty() || array.shape.size() > 2) return bad("only 1-D and 2-D arrays are supported");
-  const size_t payload = bytes.size() - header_start - header_len;
-  const long double want = static_cast<long double>(array.rows()) * array.cols() * NpyTypeSize(array.type);
-  if (want != static_cast<long double>(payload)) {
-    return bad("shape needs " + std::to_string(static_cast<unsigned long long>(want)) +
-               " bytes of data but the file holds " + std::to_string(payload));
+  const uint64_t payload = bytes.size() - header_start - header_len;
+  uint64_t want = NpyTypeSize(array.type);
+  for (int64_t dim : array.shape) {
+    if (__builtin_mul_overflow(want, static_cast<uint64_t>(dim), &want)) {
+      return bad("shape is too large");
+    }
+  }
+  if (want != payload) {
+    return bad("shape needs " + std::to_string(want) + " bytes of data but the file holds " +
+               std::to_string(payload));
   }
   array.data.assign(bytes.begin() + header_start + header_len, bytes.end());
   return array;
