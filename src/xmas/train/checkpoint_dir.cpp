@@ -1,0 +1,107 @@
+#include "xmas/train/checkpoint_dir.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace xmas::train {
+
+namespace {
+
+constexpr const char* kPrefix = "checkpoint-";
+constexpr const char* kTempMark = ".tmp-";
+
+// Parses "checkpoint-<digits>"; -1 otherwise.
+int64_t StepOf(const std::string& name) {
+  const std::string prefix = kPrefix;
+  if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size() || name.size() > prefix.size() + 18) {
+    return -1;
+  }
+  const std::string digits = name.substr(prefix.size());
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return -1;
+  return std::stoll(digits);
+}
+
+std::string TempName(const fs::path& dir, const char* what) {
+  static std::atomic<int> counter{0};
+  return (dir.parent_path() / ("." + dir.filename().string() + kTempMark + what + "-" +
+                               std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+      .string();
+}
+
+}  // namespace
+
+std::string CheckpointName(int64_t step) { return kPrefix + std::to_string(step); }
+
+Status WriteDirAtomic(const std::string& dir_str,
+                      const std::function<Status(const std::string& temp_dir)>& fill) {
+  const fs::path dir = fs::path(dir_str).lexically_normal();
+  std::error_code ec;
+  const std::string temp = TempName(dir, "new");
+  fs::create_directories(temp, ec);
+  if (ec) return Status::IoError(temp + ": cannot create directory: " + ec.message());
+  Status st = fill(temp);
+  if (!st.ok()) {
+    fs::remove_all(temp, ec);
+    return st;
+  }
+  // A directory cannot be renamed over a non-empty one: move the old one
+  // aside first, then drop it once the new one is in place.
+  std::string old;
+  if (fs::exists(dir, ec)) {
+    old = TempName(dir, "old");
+    fs::rename(dir, old, ec);
+    if (ec) {
+      fs::remove_all(temp, ec);
+      return Status::IoError(dir.string() + ": cannot replace: " + ec.message());
+    }
+  }
+  fs::rename(temp, dir, ec);
+  if (ec) {
+    const std::string msg = dir.string() + ": cannot rename the finished directory into place: " + ec.message();
+    if (!old.empty()) fs::rename(old, dir, ec);
+    return Status::IoError(msg);
+  }
+  if (!old.empty()) fs::remove_all(old, ec);
+  return Status::Ok();
+}
+
+std::vector<int64_t> ListCheckpoints(const std::string& run_dir) {
+  std::vector<int64_t> steps;
+  std::error_code ec;
+  for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const int64_t step = StepOf(it->path().filename().string());
+    if (step >= 0 && fs::exists(it->path() / "trainer_state.json")) steps.push_back(step);
+  }
+  std::sort(steps.begin(), steps.end());
+  return steps;
+}
+
+Result<std::string> LatestCheckpoint(const std::string& run_dir) {
+  auto steps = ListCheckpoints(run_dir);
+  if (steps.empty()) return Status::NotFound(run_dir + ": no complete checkpoint-<step> directory to resume from");
+  return (fs::path(run_dir) / CheckpointName(steps.back())).string();
+}
+
+Status ClearRunOutputs(const std::string& run_dir) {
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool ours = StepOf(name) >= 0 || name == "final" || name == "metrics.jsonl" ||
+                      name == "tokenizer.model" || name == "train_args.json" ||
+                      (name[0] == '.' && name.find(kTempMark) != std::string::npos);
+    if (ours) doomed.push_back(it->path());
+  }
+  for (const auto& p : doomed) {
+    fs::remove_all(p, ec);
+    if (ec) return Status::IoError(p.string() + ": cannot remove: " + ec.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace xmas::train
