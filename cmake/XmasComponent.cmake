@@ -1,9 +1,23 @@
-# xmas_component(NAME DEPS dep...)
+# xmas_component(NAME [SOURCES f.cpp...] [EXCLUDE f.cpp...] DEPS dep...)
 # Builds every .cpp in the calling folder into the static library xmas_<NAME>.
-# Headers are included as "xmas/<area>/<file>.h" from src/.
+# Headers are included as "xmas/<area>/<file>.h" from src/. SOURCES (names in
+# the folder; missing ones are ignored) replaces the glob and EXCLUDE removes
+# names from it, for a folder that builds two components (traj: a torch-free
+# store and the libtorch extractor).
 function(xmas_component name)
-  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "DEPS;SOURCES;EXCLUDE" ${ARGN})
   file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
+  if(ARG_SOURCES)
+    set(_sources "")
+    foreach(_s ${ARG_SOURCES})
+      if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${_s})
+        list(APPEND _sources ${CMAKE_CURRENT_SOURCE_DIR}/${_s})
+      endif()
+    endforeach()
+  endif()
+  foreach(_s ${ARG_EXCLUDE})
+    list(REMOVE_ITEM _sources ${CMAKE_CURRENT_SOURCE_DIR}/${_s})
+  endforeach()
   if(NOT _sources)  # a header-only component (or one being started)
     add_library(xmas_${name} INTERFACE)
     target_include_directories(xmas_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
