@@ -29,11 +29,15 @@ struct Record {
   size_t index = 0;         // position in the file's array (0-based)
   std::string id;           // "id" as text; a number id is kept as written in the file
   std::string image;        // relative image path; empty for a text-only record
-  std::string source;       // task_name if present, else first path component of image,
-                            // else "text-only" (SPEC §3)
+  std::string source;       // task_name if present, else first path component of image
+                            // (a component not among the LLaVA sources that starts with a
+                            // digit counts as "coco", as in the authors' code), else
+                            // "text-only" (the authors call that source "sharegpt")
   std::string unique_idx;   // the authors' key: "<id>::<image>" or "<id>", "#n" on repeats
   std::string_view raw;     // the record's exact bytes in the file, '{' to '}'
   size_t num_turns = 0;     // length of "conversations" (0 if absent)
+  bool id_is_number = false;  // "id" was a JSON number; unique_idx then uses Python's str()
+
 
   bool has_image() const { return !image.empty(); }
 };
@@ -43,6 +47,20 @@ struct LoadOptions {
   size_t max_record_bytes = 64u << 20;
   // Show a progress bar while scanning records.
   bool show_progress = true;
+  // false (default): a record with a missing id or a field of the wrong type
+  // fails the load. true: such problems are collected in
+  // Dataset::load_problems() and the record is kept with what could be read
+  // (`xmas data validate` and --on-error skip use this). Malformed JSON always
+  // fails: after a syntax error no record boundary can be trusted.
+  bool collect_record_problems = false;
+};
+
+// One problem with one record: `message` is the complete one-line error,
+// "<file>: record <i> (id '<id>'): field '<field>': <what>".
+struct RecordProblem {
+  size_t index = 0;
+  std::string field;  // "id", "image", "conversations[2].value", ... or "" for the record
+  std::string message;
 };
 
 class Dataset {
@@ -65,11 +83,19 @@ class Dataset {
   const std::vector<Record>& records() const { return records_; }
 
   // Parses record i's "conversations" (empty vector if the field is absent).
+  // Thread-safe (one parser per thread).
   Result<std::vector<Turn>> Conversations(size_t i) const;
 
-  // Index of the record with this unique_idx, or -1.
+  // Problems found while loading with LoadOptions::collect_record_problems
+  // (empty otherwise), in record order.
+  const std::vector<RecordProblem>& load_problems() const { return load_problems_; }
+
+  // Index of the record with this unique_idx, or -1. Thread-safe (the index
+  // is built by Load, which also refuses a dataset whose keys collide, as the
+  // authors' code does).
   long FindUniqueIdx(const std::string& unique_idx) const;
-  // Indices of the records with this id (ids may repeat).
+  // Indices of the records with this id (ids may repeat), in file order.
+  // The first call builds a sorted index (not thread-safe).
   std::vector<size_t> FindId(const std::string& id) const;
 
   // "<path>: record <i> (id '<id>')", the prefix of every per-record error.
@@ -81,13 +107,24 @@ class Dataset {
   std::string path_;
   std::unique_ptr<Buffer> buffer_;  // owns the bytes Record::raw points into
   std::vector<Record> records_;
-  mutable std::unordered_map<std::string, size_t> unique_index_;  // built on first lookup
+  // unique_idx -> record; keys view the records' strings (stable: records_
+  // is never resized after Load).
+  std::unordered_map<std::string_view, size_t> unique_index_;
+  mutable std::vector<size_t> by_id_;  // record indices sorted by id, built on first FindId
+  std::vector<RecordProblem> load_problems_;
+
+  friend class DatasetBuilder;
 };
 
 // Computes unique_idx for every record, exactly as the authors' code does
 // (SPEC §3): base "<id>::<image>" or "<id>"; a base seen more than once gets
 // "#0", "#1", ... in file order on every occurrence.
 void AssignUniqueIdx(std::vector<Record>* records);
+
+// Python's str() of a JSON number token, as json.load + str() print it:
+// integers as written ("-0" -> "0"), other numbers as float repr ("1e5" ->
+// "100000.0", "0.5" -> "0.5", "1e16" -> "1e+16").
+std::string PythonNumberStr(std::string_view json_number);
 
 // Writes records[indices] in the given order as a JSON array, each record's
 // bytes unchanged. Atomic. Fails if `out_path` is the dataset's own file.

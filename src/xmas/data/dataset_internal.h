@@ -1,0 +1,30 @@
+// Internals shared by the data component's .cpp files (not a public header).
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+
+#include "xmas/data/dataset.h"
+
+namespace xmas::data {
+
+// Owns the file's bytes (with simdjson's padding) that Record::raw points into.
+struct Dataset::Buffer {
+  simdjson::padded_string bytes;
+};
+
+// "<file>: record <i> (id '<id>')", the prefix of per-record messages.
+std::string RecordWhere(const std::string& file, const Record& record);
+
+// "line 3, column 14" of byte `offset` in `text` (1-based), for JSON errors.
+std::string LineColumn(std::string_view text, size_t offset);
+
+// "a string", "a number", "an object", ... for "expected X, found Y" messages.
+const char* JsonTypeName(simdjson::ondemand::json_type type);
+
+// The source name of a record (see Record::source).
+std::string SourceOf(const std::string& image, const std::string* task_name);
+
+}  // namespace xmas::data

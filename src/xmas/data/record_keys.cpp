@@ -1,0 +1,130 @@
+// Record keys and names: unique_idx (SPEC §3), the source name, error prefixes.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unordered_map>
+
+#include "xmas/data/dataset_internal.h"
+
+namespace xmas::data {
+namespace {
+
+// Python's repr() of a finite double: the shortest digits that round-trip;
+// fixed notation for decimal exponents -4..15, else "d.ddde+XX".
+std::string PythonFloatRepr(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[40];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof(buf), "%.*e", precision - 1, value);
+    if (std::strtod(buf, nullptr) == value) break;
+  }
+  // buf is "[-]d[.ddd]e[+-]XX": split into sign, digits and exponent.
+  std::string text(buf);
+  const bool negative = text[0] == '-';
+  if (negative) text.erase(0, 1);
+  const size_t e = text.find('e');
+  const int exponent = std::atoi(text.c_str() + e + 1);
+  std::string digits = text.substr(0, e);
+  if (digits.size() > 1) digits.erase(1, 1);  // drop the '.'
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  std::string out;
+  if (exponent >= -4 && exponent < 16) {
+    if (exponent < 0) {
+      out = "0." + std::string(static_cast<size_t>(-exponent - 1), '0') + digits;
+    } else if (static_cast<int>(digits.size()) <= exponent + 1) {
+      out = digits + std::string(static_cast<size_t>(exponent + 1) - digits.size(), '0') + ".0";
+    } else {
+      out = digits.substr(0, static_cast<size_t>(exponent) + 1) + "." +
+            digits.substr(static_cast<size_t>(exponent) + 1);
+    }
+  } else {
+    out = digits.substr(0, 1);
+    if (digits.size() > 1) out += "." + digits.substr(1);
+    char exp[16];
+    std::snprintf(exp, sizeof(exp), "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+    out += exp;
+  }
+  return negative ? "-" + out : out;
+}
+
+bool IsKnownLlavaSource(const std::string& name) {
+  return name == "coco" || name == "vg" || name == "gqa" || name == "ocr_vqa" || name == "textvqa" ||
+         name == "sharegpt";
+}
+
+}  // namespace
+
+std::string PythonNumberStr(std::string_view json_number) {
+  if (json_number.find_first_of(".eE") == std::string_view::npos) {
+    // A JSON integer: Python's int keeps every digit; only "-0" changes.
+    if (json_number.find_first_not_of("-0") == std::string_view::npos) return "0";
+    return std::string(json_number);
+  }
+  return PythonFloatRepr(std::strtod(std::string(json_number).c_str(), nullptr));
+}
+
+void AssignUniqueIdx(std::vector<Record>* records) {
+  struct Seen {
+    size_t first;  // index of the first record with this base key
+    size_t count;  // how many records had it so far
+  };
+  std::unordered_map<std::string, Seen> seen;
+  seen.reserve(records->size());
+  for (size_t i = 0; i < records->size(); ++i) {
+    Record& record = (*records)[i];
+    std::string base = record.id_is_number ? PythonNumberStr(record.id) : record.id;
+    if (record.has_image()) base += "::" + record.image;
+    auto [it, inserted] = seen.try_emplace(base, Seen{i, 1});
+    if (inserted) {
+      record.unique_idx = std::move(base);
+      continue;
+    }
+    // A repeat: the first occurrence becomes "#0" (once), this one "#<count>".
+    if (it->second.count == 1) (*records)[it->second.first].unique_idx = base + "#0";
+    record.unique_idx = base + "#" + std::to_string(it->second.count);
+    ++it->second.count;
+  }
+}
+
+std::string SourceOf(const std::string& image, const std::string* task_name) {
+  if (task_name != nullptr) return *task_name;
+  if (image.empty()) return "text-only";
+  std::string first = image.substr(0, image.find('/'));
+  // The authors' code files unknown top folders that start with a digit
+  // (bare COCO file names) under "coco".
+  if (!IsKnownLlavaSource(first) && !first.empty() && first[0] >= '0' && first[0] <= '9') return "coco";
+  return first;
+}
+
+std::string RecordWhere(const std::string& file, const Record& record) {
+  return file + ": record " + std::to_string(record.index) + " (id '" + record.id + "')";
+}
+
+std::string LineColumn(std::string_view text, size_t offset) {
+  if (offset > text.size()) offset = text.size();
+  size_t line = 1, line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(offset - line_start + 1);
+}
+
+const char* JsonTypeName(simdjson::ondemand::json_type type) {
+  using T = simdjson::ondemand::json_type;
+  switch (type) {
+    case T::array: return "an array";
+    case T::object: return "an object";
+    case T::number: return "a number";
+    case T::string: return "a string";
+    case T::boolean: return "a boolean";
+    case T::null: return "null";
+  }
+  return "an unknown value";
+}
+
+}  // namespace xmas::data
