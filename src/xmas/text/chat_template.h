@@ -98,6 +98,11 @@ Result<EncodedExample> EncodeConversation(const Tokenizer& tokenizer,
 Result<EncodedExample> EncodeRecord(const Tokenizer& tokenizer, const data::Dataset& dataset,
                                     size_t i, const TemplateOptions& options);
 
+// A table of the example for inspection: one line per token,
+// "<position>\t<id>\t<label>\t<piece>\t<region>" where region is system,
+// image, question <t> or answer <t>; runs of image tokens are folded.
+std::string FormatExample(const Tokenizer& tokenizer, const EncodedExample& example);
+
 // The system prompt of llava_v1.
 extern const char* const kLlavaV1System;
 

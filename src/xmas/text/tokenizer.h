@@ -69,4 +69,7 @@ class Tokenizer {
   int32_t unk_id_ = -1;
 };
 
+// One line per id, "<position>\t<id>\t<piece>", for `xmas tokenizer encode`.
+std::string FormatTokens(const Tokenizer& tokenizer, const std::vector<int32_t>& ids);
+
 }  // namespace xmas::text
