@@ -1,0 +1,52 @@
+// Balanced sampling across clusters (SPEC §2 step 6), the heart of XMAS.
+//
+// Clusters with fewer than min_cluster_size members are dropped; the rest
+// are visited in ascending size and the i-th of m gets
+// quota = remaining / (m − i), of which it gives min(quota, size). Budget a
+// small cluster cannot use rolls over to the larger ones. Inside a cluster
+// the lowest-score examples are taken (ties: example order); inside the
+// `random_cluster` (the text-only examples) a seeded uniform sample.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace xmas::select {
+
+struct BalancedOptions {
+  size_t budget = 0;
+  size_t min_cluster_size = 3;  // SPEC: clusters with <= 2 members are dropped
+  // Official mode: visit clusters in the order np.argsort(counts) gives
+  // (NumPy's unstable introsort over clusters sorted by id). Otherwise equal
+  // sizes are visited by ascending cluster id.
+  bool numpy_order = false;
+  // After the visits, fill any budget left (only possible when clusters are
+  // smaller than their quotas) with the best remaining examples of any
+  // cluster, so the budget is met exactly. Off in official mode.
+  bool top_up = true;
+  uint64_t seed = 0;  // for the random cluster
+};
+
+struct ClusterVisit {
+  int64_t cluster = 0;
+  size_t size = 0;
+  size_t quota = 0;
+  size_t taken = 0;
+};
+
+struct BalancedResult {
+  std::vector<size_t> chosen;        // example indices, in sampling order
+  std::vector<ClusterVisit> visits;  // in visit order
+  std::vector<ClusterVisit> dropped;  // clusters below min_cluster_size
+  size_t topped_up = 0;              // examples added by top_up
+};
+
+// cluster_of[i]: cluster of example i (any int64 ids); score[i]: lower is
+// preferred (NaN is ranked after every number); random_cluster: the id
+// sampled at random, or any id not in use.
+BalancedResult BalancedSample(const std::vector<int64_t>& cluster_of,
+                              const std::vector<double>& score, int64_t random_cluster,
+                              const BalancedOptions& options);
+
+}  // namespace xmas::select

@@ -1,0 +1,60 @@
+// SemDeDup (SPEC §5): unit embeddings, spherical k-means; inside each
+// cluster, visit points from the one nearest its centroid outwards and drop
+// every point whose cosine to an already kept point exceeds 1 − ε. The
+// budget is then met exactly: a seeded sample of the kept points if there
+// are more, else the dropped points least similar to a kept one first.
+#include <algorithm>
+#include <numeric>
+
+#include "xmas/select/baseline_util.h"
+#include "xmas/select/kmeans.h"
+#include "xmas/select/rng.h"
+
+namespace xmas::select {
+
+Result<Selection> SelectSemDeDup(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f) {
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
+  NormalizeRows(&e);
+  const int k = o.clusters > 0 ? o.clusters : DefaultClusterCount(e.rows);
+  std::vector<float> centroids;
+  XMAS_ASSIGN_OR_RETURN(std::vector<int32_t> assign, SphericalKMeans(e, k, o, &centroids));
+  std::vector<std::vector<size_t>> members(k);
+  for (size_t i = 0; i < e.rows; ++i) members[assign[i]].push_back(i);
+
+  const float threshold = static_cast<float>(1.0 - o.semdedup_eps);
+  std::vector<size_t> kept;
+  std::vector<std::pair<float, size_t>> dropped;  // (max cosine to a kept point, record)
+  for (int c = 0; c < k; ++c) {
+    auto& m = members[c];
+    std::stable_sort(m.begin(), m.end(), [&](size_t a, size_t b) {
+      return Dot(e.row(a), &centroids[c * e.cols], e.cols) > Dot(e.row(b), &centroids[c * e.cols], e.cols);
+    });
+    std::vector<size_t> cluster_kept;
+    for (size_t i : m) {
+      float best = -2.f;
+      for (size_t j : cluster_kept) best = std::max(best, Dot(e.row(i), e.row(j), e.cols));
+      if (best > threshold) {
+        dropped.push_back({best, i});
+      } else {
+        cluster_kept.push_back(i);
+      }
+    }
+    kept.insert(kept.end(), cluster_kept.begin(), cluster_kept.end());
+  }
+  const size_t budget = o.budget.Resolve(ds.size());
+  const size_t duplicates = dropped.size();
+  if (kept.size() >= budget) {
+    Rng rng(o.seed);
+    rng.SampleToFront(&kept, budget);
+    kept.resize(budget);
+  } else {
+    std::stable_sort(dropped.begin(), dropped.end());
+    for (size_t j = 0; kept.size() < budget; ++j) kept.push_back(dropped[j].second);
+  }
+  Selection s = FlatSelection(ds, o, std::move(kept));
+  s.cluster_of.assign(assign.begin(), assign.end());
+  s.details = {{"clusters", k}, {"epsilon", o.semdedup_eps}, {"duplicates_found", duplicates}};
+  return s;
+}
+
+}  // namespace xmas::select

@@ -1,0 +1,54 @@
+// Shared plumbing of the baselines (internal to select/): per-record
+// features from the store, score bands, spherical k-means.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "xmas/select/select.h"
+#include "xmas/traj/store.h"
+
+namespace xmas::select {
+
+// The store's features re-indexed by dataset record. Every record must have
+// a row (the store was built from this dataset).
+class RecordFeatures {
+ public:
+  static Result<RecordFeatures> Open(const data::Dataset& dataset, const std::string& dir);
+  // A static feature, or the last checkpoint of a per-checkpoint one; rows
+  // in dataset order. NotFound naming the store and method if absent.
+  Result<traj::FeatureMatrix> Get(const std::string& name, const std::string& method) const;
+  bool Has(const std::string& name) const { return store_.Has(name); }
+  // 1 if the record has cross-modal (image) features.
+  const std::vector<uint8_t>& valid() const { return valid_; }
+
+ private:
+  traj::Store store_;
+  std::vector<size_t> row_of_record_;
+  std::vector<uint8_t> valid_;
+};
+
+// Indices of the `budget` records in a band of `score` (ascending order,
+// ties by index): "low" (smallest), "high" (largest) or "middle" (centred).
+// NaN scores are never chosen unless nothing else is left.
+Result<std::vector<size_t>> ScoreBand(const std::vector<double>& score, size_t budget,
+                                      const std::string& band);
+
+// Scales every row to unit L2 norm (zero rows stay zero).
+void NormalizeRows(traj::FeatureMatrix* m);
+
+// Spherical k-means (k-means on unit rows, centroids renormalised).
+Result<std::vector<int32_t>> SphericalKMeans(const traj::FeatureMatrix& m, int k, const SelectOptions& o,
+                                             std::vector<float>* centroids);
+
+float Dot(const float* a, const float* b, size_t d);
+
+// A Selection with no clusters (chosen in the given order).
+Selection FlatSelection(const data::Dataset& ds, const SelectOptions& o, std::vector<size_t> chosen);
+
+// semdedup, d2-pruning, coincide (each in its own file).
+Result<Selection> SelectSemDeDup(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f);
+Result<Selection> SelectD2Pruning(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f);
+Result<Selection> SelectCoincide(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f);
+
+}  // namespace xmas::select

@@ -1,0 +1,184 @@
+// Baselines (SPEC §5): random, el2n, perplexity, clip-score, and the shared
+// helpers; semdedup, d2-pruning and coincide live in their own files.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "xmas/select/baseline_util.h"
+#include "xmas/select/kmeans.h"
+#include "xmas/select/methods.h"
+#include "xmas/select/rng.h"
+#include "xmas/select/trajectory_source.h"
+
+namespace xmas::select {
+
+Result<RecordFeatures> RecordFeatures::Open(const data::Dataset& ds, const std::string& dir) {
+  if (!traj::Store::IsStore(dir)) {
+    return Status::NotFound(dir + ": baselines read a feature store (manifest.json); none found");
+  }
+  RecordFeatures f;
+  XMAS_ASSIGN_OR_RETURN(f.store_, traj::Store::Open(dir));
+  Trajectories keys;  // rows only, to reuse MatchRows' checks
+  for (size_t i = 0; i < f.store_.size(); ++i) keys.keys.Insert(f.store_.id(i));
+  keys.valid = f.store_.valid();
+  XMAS_ASSIGN_OR_RETURN(std::vector<size_t> record_of_row, MatchRows(keys, ds, dir));
+  f.row_of_record_.assign(ds.size(), SIZE_MAX);
+  for (size_t r = 0; r < record_of_row.size(); ++r) f.row_of_record_[record_of_row[r]] = r;
+  f.valid_.assign(ds.size(), 0);
+  for (size_t i = 0; i < ds.size(); ++i) {
+    if (f.row_of_record_[i] == SIZE_MAX) {
+      return Status::InvalidInput(ds.Where(i) + ": field 'unique_idx': no row in " + dir +
+                                  " (baselines need every record in the store)");
+    }
+    f.valid_[i] = f.store_.valid()[f.row_of_record_[i]];
+  }
+  return f;
+}
+
+Result<traj::FeatureMatrix> RecordFeatures::Get(const std::string& name, const std::string& method) const {
+  auto info = store_.Info(name);
+  if (!info.ok()) {
+    return Status::NotFound("--method " + method + " needs feature '" + name + "': " + info.status().message());
+  }
+  Result<traj::FeatureMatrix> m = info->per_checkpoint
+                                      ? store_.ReadCheckpoint(name, info->files.rbegin()->first)
+                                      : store_.ReadStatic(name);
+  if (!m.ok()) return m;
+  traj::FeatureMatrix out;
+  out.rows = row_of_record_.size();
+  out.cols = m->cols;
+  out.values.resize(out.rows * out.cols);
+  for (size_t i = 0; i < out.rows; ++i) {
+    std::copy(m->row(row_of_record_[i]), m->row(row_of_record_[i]) + out.cols, out.values.begin() + i * out.cols);
+  }
+  return out;
+}
+
+Result<std::vector<size_t>> ScoreBand(const std::vector<double>& score, size_t budget,
+                                      const std::string& band) {
+  std::vector<size_t> order(score.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  auto nan_last = std::stable_partition(order.begin(), order.end(),
+                                        [&](size_t i) { return !std::isnan(score[i]); });
+  std::stable_sort(order.begin(), nan_last, [&](size_t a, size_t b) { return score[a] < score[b]; });
+  const size_t scored = nan_last - order.begin();
+  size_t start;
+  if (band == "low") {
+    start = 0;
+  } else if (band == "high") {
+    start = scored >= budget ? scored - budget : 0;
+  } else if (band == "middle") {
+    start = scored >= budget ? (scored - budget) / 2 : 0;
+  } else {
+    return Status::Usage("--band '" + band + "': expected low, middle or high");
+  }
+  return std::vector<size_t>(order.begin() + start, order.begin() + start + budget);
+}
+
+void NormalizeRows(traj::FeatureMatrix* m) {
+  for (size_t i = 0; i < m->rows; ++i) {
+    float* r = m->values.data() + i * m->cols;
+    const double norm = std::sqrt(static_cast<double>(Dot(r, r, m->cols)));
+    if (norm > 0) {
+      for (size_t c = 0; c < m->cols; ++c) r[c] = static_cast<float>(r[c] / norm);
+    }
+  }
+}
+
+float Dot(const float* a, const float* b, size_t d) {
+  float s = 0.f;
+  for (size_t j = 0; j < d; ++j) s += a[j] * b[j];
+  return s;
+}
+
+Result<std::vector<int32_t>> SphericalKMeans(const traj::FeatureMatrix& m, int k, const SelectOptions& o,
+                                             std::vector<float>* centroids) {
+  KMeansOptions ko;
+  ko.k = k;
+  ko.iterations = o.iterations;
+  ko.seed = o.seed;
+  ko.threads = o.threads;
+  XMAS_ASSIGN_OR_RETURN(KMeansResult r, KMeans(m.values.data(), m.rows, m.cols, ko));
+  traj::FeatureMatrix c;
+  c.rows = static_cast<size_t>(k);
+  c.cols = m.cols;
+  c.values = std::move(r.centroids);
+  NormalizeRows(&c);
+  *centroids = std::move(c.values);
+  return std::move(r.assignment);
+}
+
+Selection FlatSelection(const data::Dataset& ds, const SelectOptions& o, std::vector<size_t> chosen) {
+  Selection s;
+  s.method = o.method;
+  s.population = ds.size();
+  s.budget = chosen.size();
+  s.chosen = std::move(chosen);
+  return s;
+}
+
+namespace {
+
+// One score per record from a scalar feature (exp for perplexity).
+Result<std::vector<double>> Scores(const RecordFeatures& f, const std::string& name, const std::string& method,
+                                   bool exponentiate) {
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix m, f.Get(name, method));
+  if (m.cols != 1) return Status::InvalidInput("feature '" + name + "': expected one value per example");
+  std::vector<double> s(m.rows);
+  for (size_t i = 0; i < m.rows; ++i) s[i] = exponentiate ? std::exp(m.values[i]) : m.values[i];
+  return s;
+}
+
+Result<std::vector<double>> ClipScores(const RecordFeatures& f, const std::string& method) {
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix img, f.Get(traj::feature::kImageEmbed, method));
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix txt, f.Get(traj::feature::kTextEmbed, method));
+  if (img.cols != txt.cols) return Status::InvalidInput("image_embed and text_embed differ in width");
+  NormalizeRows(&img);
+  NormalizeRows(&txt);
+  std::vector<double> s(img.rows);
+  for (size_t i = 0; i < img.rows; ++i) {
+    // Negated so the band "low" means the best aligned; text-only never first.
+    s[i] = f.valid()[i] ? -static_cast<double>(Dot(img.row(i), txt.row(i), img.cols))
+                        : std::numeric_limits<double>::quiet_NaN();
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<Selection> SelectBaseline(const data::Dataset& ds, const SelectOptions& o) {
+  const size_t budget = o.budget.Resolve(ds.size());
+  if (budget > ds.size()) {
+    return Status::Usage("--budget " + o.budget.text + ": more than the " + std::to_string(ds.size()) + " records");
+  }
+  if (o.method == "random") {
+    std::vector<size_t> all(ds.size());
+    std::iota(all.begin(), all.end(), size_t{0});
+    Rng rng(o.seed);
+    rng.SampleToFront(&all, budget);
+    all.resize(budget);
+    return FlatSelection(ds, o, std::move(all));
+  }
+  XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(ds, o.trajectories));
+  if (o.method == "el2n" || o.method == "perplexity" || o.method == "clip-score") {
+    Result<std::vector<double>> scores =
+        o.method == "el2n" ? Scores(f, traj::feature::kEl2n, o.method, false)
+        : o.method == "clip-score"
+            ? ClipScores(f, o.method)
+            : Scores(f, f.Has(traj::feature::kNll) ? traj::feature::kNll : traj::feature::kLoss, o.method, true);
+    if (!scores.ok()) return scores.status();
+    const std::string band = !o.band.empty() ? o.band
+                             : o.method == "el2n" ? "high"
+                             : o.method == "clip-score" ? "low" : "middle";
+    XMAS_ASSIGN_OR_RETURN(std::vector<size_t> chosen, ScoreBand(*scores, budget, band));
+    Selection s = FlatSelection(ds, o, std::move(chosen));
+    s.details = {{"band", band}};
+    return s;
+  }
+  if (o.method == "semdedup") return SelectSemDeDup(ds, o, f);
+  if (o.method == "d2-pruning") return SelectD2Pruning(ds, o, f);
+  return SelectCoincide(ds, o, f);
+}
+
+}  // namespace xmas::select

@@ -1,0 +1,48 @@
+// k-means on trajectory rows (SPEC §2 step 5).
+//
+// Two engines with the same recipe — train on at most max_points_per_centroid
+// × k rows drawn with the seed, initialise with k distinct random training
+// rows, Lloyd iterations with FAISS's empty-cluster splitting, then assign
+// every row to its nearest centroid:
+//  - kFaiss: faiss::Clustering + IndexFlatL2, bit-identical to the authors'
+//    faiss.Kmeans (official mode). Its distance search goes through the
+//    system BLAS, which on this machine is the slow reference BLAS.
+//  - kFast: our own exact Lloyd with Hamerly bounds and centroid-neighbour
+//    pruning, built for few dimensions (8 checkpoints) and k ≈ 1000. Same
+//    algorithm, not the same floating-point rounding as FAISS, so results
+//    agree with kFaiss only up to ties and rounding.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "xmas/util/status.h"
+
+namespace xmas::select {
+
+enum class KMeansEngine { kFaiss, kFast };
+
+struct KMeansOptions {
+  int k = 1000;
+  int iterations = 100;
+  uint64_t seed = 1234;
+  int max_points_per_centroid = 256;
+  KMeansEngine engine = KMeansEngine::kFast;
+  int threads = 0;  // 0 = all cores
+};
+
+struct KMeansResult {
+  std::vector<float> centroids;   // k × d
+  std::vector<int32_t> assignment;  // per row, nearest centroid
+  int iterations_run = 0;
+  size_t training_rows = 0;
+  double objective = 0;           // Σ squared distance of the training rows at the end
+};
+
+// Clusters n rows of d floats (row-major). InvalidInput if n < k or k < 1.
+Result<KMeansResult> KMeans(const float* x, size_t n, size_t d, const KMeansOptions& options);
+
+// Default k for n examples: n / 665 (LLaVA-665k → 1000), at least 1, at most 1000.
+int DefaultClusterCount(size_t n);
+
+}  // namespace xmas::select

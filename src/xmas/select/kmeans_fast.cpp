@@ -1,0 +1,272 @@
+#include "xmas/select/kmeans_fast.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "xmas/select/rng.h"
+#include "xmas/util/log.h"
+#include "xmas/util/progress.h"
+
+namespace xmas::select {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr size_t kNeighbours = 32;   // neighbour list length per centroid
+constexpr float kSplitEps = 1.f / 1024.f;  // FAISS's perturbation for split clusters
+
+float Dist(const float* a, const float* b, size_t d) {
+  float s = 0.f;
+  for (size_t j = 0; j < d; ++j) {
+    const float t = a[j] - b[j];
+    s += t * t;
+  }
+  return std::sqrt(s);
+}
+
+struct Centroids {
+  size_t k = 0, d = 0, m = 0;
+  std::vector<float> c;          // k × d
+  std::vector<float> half_min;   // half the distance to the nearest other centroid
+  std::vector<uint32_t> nbr;     // k × m, nearest other centroids, ascending
+  std::vector<float> nbr_dist;   // k × m
+  std::vector<float> radius;     // distance to the nearest unlisted centroid (inf if none)
+  const float* at(size_t i) const { return c.data() + i * d; }
+};
+
+void BuildNeighbours(Centroids* C) {
+  const size_t k = C->k;
+  C->m = std::min(kNeighbours, k - 1);
+  C->half_min.assign(k, kInf);
+  C->nbr.resize(k * C->m);
+  C->nbr_dist.resize(k * C->m);
+  C->radius.assign(k, kInf);
+#pragma omp parallel
+  {
+    std::vector<std::pair<float, uint32_t>> row;
+#pragma omp for schedule(static)
+    for (long a = 0; a < static_cast<long>(k); ++a) {
+      row.clear();
+      for (size_t b = 0; b < k; ++b) {
+        if (b != static_cast<size_t>(a)) row.push_back({Dist(C->at(a), C->at(b), C->d), static_cast<uint32_t>(b)});
+      }
+      const size_t keep = std::min(row.size(), C->m + 1);
+      std::partial_sort(row.begin(), row.begin() + keep, row.end());
+      for (size_t j = 0; j < C->m; ++j) {
+        C->nbr[a * C->m + j] = row[j].second;
+        C->nbr_dist[a * C->m + j] = row[j].first;
+      }
+      if (!row.empty()) C->half_min[a] = 0.5f * row[0].first;
+      if (keep > C->m) C->radius[a] = row[C->m].first;
+    }
+  }
+}
+
+// Exact nearest centroid of x, starting from centroid a at distance du.
+// Sets *best_d and *second_d (a lower bound on the distance to every other).
+uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float* best_d,
+                float* second_d) {
+  uint32_t best = a;
+  float bd = du, sd = kInf;
+  const uint32_t* nb = C.nbr.data() + a * C.m;
+  const float* nd = C.nbr_dist.data() + a * C.m;
+  bool complete = false;
+  for (size_t j = 0; j < C.m && !complete; ++j) {
+    if (nd[j] - du >= sd) {  // d(x, c_j) >= d(c_a, c_j) - d(x, c_a) >= sd for all later j
+      complete = true;
+      break;
+    }
+    const float dj = Dist(x, C.at(nb[j]), C.d);
+    if (dj < bd || (dj == bd && nb[j] < best)) {
+      sd = bd;
+      bd = dj;
+      best = nb[j];
+    } else if (dj < sd) {
+      sd = dj;
+    }
+  }
+  if (!complete && !(C.radius[a] - du >= sd)) {  // list exhausted: scan everything
+    best = 0;
+    bd = sd = kInf;
+    for (uint32_t b = 0; b < C.k; ++b) {
+      const float db = Dist(x, C.at(b), C.d);
+      if (db < bd) {
+        sd = bd;
+        bd = db;
+        best = b;
+      } else if (db < sd) {
+        sd = db;
+      }
+    }
+  }
+  *best_d = bd;
+  *second_d = sd;
+  return best;
+}
+
+struct PointState {
+  std::vector<int32_t> a;
+  std::vector<float> upper, lower;
+};
+
+// One assignment step with Hamerly's test. Returns how many points changed.
+size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vector<float>& move,
+                  bool first, PointState* s) {
+  float max1 = 0.f, max2 = 0.f;
+  size_t arg1 = 0;
+  for (size_t c = 0; c < move.size(); ++c) {
+    if (move[c] > max1) {
+      max2 = max1;
+      max1 = move[c];
+      arg1 = c;
+    } else if (move[c] > max2) {
+      max2 = move[c];
+    }
+  }
+  size_t changed = 0;
+#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : changed)
+  for (long i = 0; i < static_cast<long>(n); ++i) {
+    const float* xi = x + i * C.d;
+    int32_t& a = s->a[i];
+    if (!first) {
+      s->upper[i] += move[a];
+      s->lower[i] -= static_cast<size_t>(a) == arg1 ? max2 : max1;
+      const float z = std::max(s->lower[i], C.half_min[a]);
+      if (s->upper[i] <= z) continue;
+      s->upper[i] = Dist(xi, C.at(a), C.d);
+      if (s->upper[i] <= z) continue;
+    } else {
+      s->upper[i] = Dist(xi, C.at(a), C.d);
+    }
+    const uint32_t na = Search(xi, a, s->upper[i], C, &s->upper[i], &s->lower[i]);
+    if (static_cast<int32_t>(na) != a) {
+      a = static_cast<int32_t>(na);
+      ++changed;
+    }
+  }
+  return changed;
+}
+
+// New centroids as the mean of their points (double sums, point order, so
+// the result does not depend on threads); empty clusters are split off a
+// random non-empty one as FAISS does. Returns how many were split.
+size_t UpdateCentroids(const float* x, size_t n, const std::vector<int32_t>& a, Rng* rng,
+                       Centroids* C) {
+  const size_t k = C->k, d = C->d;
+  std::vector<double> sum(k * d, 0.0);
+  std::vector<size_t> count(k, 0);
+  for (size_t i = 0; i < n; ++i) {
+    ++count[a[i]];
+    for (size_t j = 0; j < d; ++j) sum[a[i] * d + j] += x[i * d + j];
+  }
+  for (size_t c = 0; c < k; ++c) {
+    if (count[c] == 0) continue;
+    for (size_t j = 0; j < d; ++j) C->c[c * d + j] = static_cast<float>(sum[c * d + j] / count[c]);
+  }
+  size_t splits = 0;
+  for (size_t ci = 0; ci < k; ++ci) {
+    if (count[ci] != 0) continue;
+    size_t cj = 0;
+    for (;; cj = (cj + 1) % k) {  // pick a cluster with probability ~ its size
+      const double p = (static_cast<double>(count[cj]) - 1.0) / static_cast<double>(n - k);
+      if (rng->Uniform() < p) break;
+    }
+    for (size_t j = 0; j < d; ++j) {
+      const float up = j % 2 == 0 ? 1 + kSplitEps : 1 - kSplitEps;
+      C->c[ci * d + j] = C->c[cj * d + j] * up;
+      C->c[cj * d + j] *= 2 - up;
+    }
+    count[ci] = count[cj] / 2;
+    count[cj] -= count[ci];
+    ++splits;
+  }
+  return splits;
+}
+
+}  // namespace
+
+void NearestCentroids(const float* x, size_t n, size_t d, const float* centroids, size_t k,
+                      int32_t* out) {
+  std::vector<float> ct(d * k);  // transposed, so the inner loop runs over centroids
+  for (size_t c = 0; c < k; ++c) {
+    for (size_t j = 0; j < d; ++j) ct[j * k + c] = centroids[c * d + j];
+  }
+#pragma omp parallel
+  {
+    std::vector<float> dist(k);
+#pragma omp for schedule(static)
+    for (long i = 0; i < static_cast<long>(n); ++i) {
+      std::fill(dist.begin(), dist.end(), 0.f);
+      for (size_t j = 0; j < d; ++j) {
+        const float xj = x[i * d + j];
+        const float* col = ct.data() + j * k;
+        for (size_t c = 0; c < k; ++c) {
+          const float t = col[c] - xj;
+          dist[c] += t * t;
+        }
+      }
+      out[i] = static_cast<int32_t>(std::min_element(dist.begin(), dist.end()) - dist.begin());
+    }
+  }
+}
+
+Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeansOptions& o) {
+  const size_t k = static_cast<size_t>(o.k);
+  KMeansResult r;
+  // Training sample: the first nt rows of a seeded permutation.
+  std::vector<size_t> perm(n);
+  for (size_t i = 0; i < n; ++i) perm[i] = i;
+  const size_t nt = std::min(n, k * static_cast<size_t>(o.max_points_per_centroid));
+  Rng rng(o.seed);
+  if (nt < n) rng.SampleToFront(&perm, nt);
+  std::vector<float> xt(nt * d);
+  for (size_t i = 0; i < nt; ++i) std::memcpy(&xt[i * d], x + perm[i] * d, d * sizeof(float));
+  r.training_rows = nt;
+
+  Centroids C;
+  C.k = k;
+  C.d = d;
+  C.c.resize(k * d);
+  std::vector<size_t> init(nt);
+  for (size_t i = 0; i < nt; ++i) init[i] = i;
+  rng.SampleToFront(&init, k);
+  for (size_t c = 0; c < k; ++c) std::memcpy(&C.c[c * d], &xt[init[c] * d], d * sizeof(float));
+
+  PointState s;
+  s.a.assign(nt, 0);
+  s.upper.assign(nt, kInf);
+  s.lower.assign(nt, 0.f);
+  std::vector<float> move(k, 0.f), old;
+  Progress progress("k-means", static_cast<uint64_t>(o.iterations), "iter");
+  for (int it = 0; it < o.iterations; ++it) {
+    BuildNeighbours(&C);
+    const size_t changed = AssignStep(xt.data(), nt, C, move, it == 0, &s);
+    old = C.c;
+    const size_t splits = UpdateCentroids(xt.data(), nt, s.a, &rng, &C);
+    for (size_t c = 0; c < k; ++c) move[c] = Dist(&old[c * d], C.at(c), d);
+    r.iterations_run = it + 1;
+    progress.Add(1);
+    progress.SetPostfix("changed " + std::to_string(changed));
+    if (it > 0 && changed == 0 && splits == 0) break;  // converged: nothing moves any more
+  }
+  progress.Finish();
+  // Final assignment against the final centroids.
+  BuildNeighbours(&C);
+  AssignStep(xt.data(), nt, C, move, false, &s);
+  r.objective = 0;
+  for (size_t i = 0; i < nt; ++i) {
+    const double dist = Dist(&xt[i * d], C.at(s.a[i]), d);
+    r.objective += dist * dist;
+  }
+  r.assignment.assign(n, 0);
+  if (nt == n) {
+    for (size_t i = 0; i < nt; ++i) r.assignment[perm[i]] = s.a[i];
+  } else {
+    NearestCentroids(x, n, d, C.c.data(), k, r.assignment.data());
+  }
+  r.centroids = std::move(C.c);
+  return r;
+}
+
+}  // namespace xmas::select

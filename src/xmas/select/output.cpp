@@ -1,0 +1,109 @@
+#include "xmas/select/output.h"
+
+#include <map>
+
+#include "xmas/select/python_json.h"
+#include "xmas/util/atomic_file.h"
+
+namespace xmas::select {
+using nlohmann::json;
+
+Status WriteSubsetFile(const data::Dataset& ds, const std::vector<size_t>& order,
+                       const std::string& path, bool python_format) {
+  if (!python_format) return data::WriteSubset(ds, order, path);
+  XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(path, {ds.path()}));
+  AtomicFile out;
+  XMAS_RETURN_IF_ERROR(out.Open(path));
+  std::string chunk = order.empty() ? "[]" : "[";
+  for (size_t j = 0; j < order.size(); ++j) {
+    chunk += j == 0 ? "\n    " : ",\n    ";
+    XMAS_RETURN_IF_ERROR(AppendPythonRecord(ds[order[j]].raw, ds.Where(order[j]), &chunk));
+    if (chunk.size() >= (1u << 20)) {
+      XMAS_RETURN_IF_ERROR(out.Write(chunk));
+      chunk.clear();
+    }
+  }
+  if (!order.empty()) chunk += "\n]";
+  XMAS_RETURN_IF_ERROR(out.Write(chunk));
+  return out.Commit();
+}
+
+Status WriteOfficialFiles(const Selection& s, const std::string& dir, const std::string& metric,
+                          int top_k) {
+  XMAS_RETURN_IF_ERROR(PrepareOutputDir(dir, true));
+  std::string clusters = "{", stability = "{";
+  for (size_t r = 0; r < s.official_keys.size(); ++r) {
+    const char* sep = r == 0 ? "\n" : ",\n";
+    clusters += sep;
+    clusters += "    ";
+    AppendPythonString(s.official_keys[r], &clusters);
+    clusters += ": " + std::to_string(s.official_cluster[r]);
+    stability += sep;
+    stability += "  ";
+    AppendPythonString(s.official_keys[r], &stability);
+    stability += ": " + PythonFloatRepr(s.official_stability[r]);
+  }
+  clusters += s.official_keys.empty() ? "}" : "\n}";
+  stability += s.official_keys.empty() ? "}" : "\n}";
+  XMAS_RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + metric + "_cluster_idxs.json", clusters));
+  return WriteFileAtomic(dir + "/" + metric + "_stability_vals_top-" + std::to_string(top_k) +
+                             "_singular_vals.json", stability);
+}
+
+namespace {
+
+json Composition(const data::Dataset& ds, const std::vector<size_t>& chosen) {
+  std::map<std::string, std::pair<size_t, size_t>> by_source;  // full, chosen
+  for (const auto& r : ds.records()) ++by_source[r.source].first;
+  for (size_t i : chosen) ++by_source[ds[i].source].second;
+  json out = json::object();
+  for (const auto& [source, counts] : by_source) {
+    const double full = ds.size() ? 100.0 * counts.first / ds.size() : 0;
+    const double sub = chosen.empty() ? 0 : 100.0 * counts.second / chosen.size();
+    out[source] = {{"full", counts.first}, {"subset", counts.second},
+                   {"full_percent", full}, {"subset_percent", sub}};
+  }
+  return out;
+}
+
+json Visits(const std::vector<ClusterVisit>& visits) {
+  json out = json::array();
+  for (const auto& v : visits) {
+    out.push_back({{"cluster", v.cluster}, {"size", v.size}, {"quota", v.quota}, {"taken", v.taken}});
+  }
+  return out;
+}
+
+}  // namespace
+
+Status WriteReport(const data::Dataset& ds, const SelectOptions& o, const Selection& s,
+                   const std::string& path) {
+  json r;
+  r["method"] = s.method;
+  r["compat"] = o.compat == Compat::kOfficial ? "official" : "default";
+  r["data"] = o.data;
+  r["trajectories"] = o.trajectories;
+  r["output"] = o.output;
+  r["budget"] = {{"requested", o.budget.text}, {"population", s.population},
+                 {"examples", s.budget}, {"chosen", s.chosen.size()}, {"topped_up", s.topped_up}};
+  r["settings"] = {{"seed", o.seed}, {"clusters", o.clusters}, {"iterations", o.iterations},
+                   {"top_k", o.top_k}, {"keep_all_k", o.keep_all_k},
+                   {"standardize", o.standardize}, {"official_format", o.official_format}};
+  r["details"] = s.details;
+  json ids = json::array();
+  for (size_t i : s.chosen) ids.push_back(ds[i].id);
+  r["chosen_ids"] = ids;
+  json chosen_idx = json::array();
+  for (size_t i : s.chosen) chosen_idx.push_back(i);
+  r["chosen_indices"] = chosen_idx;
+  if (!s.cluster_of.empty()) r["cluster_of_example"] = s.cluster_of;
+  r["clusters_visited"] = Visits(s.visits);
+  r["clusters_dropped"] = Visits(s.dropped);
+  r["composition_by_source"] = Composition(ds, s.chosen);
+  json timings = json::object();
+  for (const auto& [stage, seconds] : s.timings) timings[stage] = seconds;
+  r["timings_seconds"] = timings;
+  return WriteFileAtomic(path, r.dump(1) + "\n");
+}
+
+}  // namespace xmas::select

@@ -1,0 +1,148 @@
+// XMAS and S2L: trajectories → stability → k-means → balanced sampling.
+#include <cmath>
+#include <limits>
+
+#include "xmas/select/kmeans.h"
+#include "xmas/select/methods.h"
+#include "xmas/select/rng.h"
+#include "xmas/select/stopwatch.h"
+#include "xmas/select/trajectory_source.h"
+#include "xmas/util/log.h"
+
+namespace xmas::select {
+namespace {
+
+struct Clustered {
+  std::vector<int32_t> cluster_of_row;  // -1 for rows not clustered
+  std::vector<double> centroid_dist;    // per row, distance to its centroid
+  int k = 0;
+  KMeansResult kmeans;
+};
+
+Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOptions& o) {
+  Clustered c;
+  std::vector<size_t> row_of;
+  std::vector<float> x;
+  if (official) {  // the authors cluster every row, text-only ones too, NaN → 0
+    const size_t zeroed = ZeroNans(&t->values);
+    if (zeroed) log::Warn("official mode: ", zeroed, " NaN trajectory values set to 0 (as the authors do)");
+    row_of.resize(t->rows());
+    for (size_t r = 0; r < row_of.size(); ++r) row_of[r] = r;
+    x = t->values;
+  } else {
+    if (o.standardize) Standardize(t);
+    x = ValidRows(*t, &row_of);
+  }
+  KMeansOptions ko;
+  ko.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusterCount(row_of.size());
+  ko.iterations = o.iterations;
+  ko.seed = o.seed;
+  ko.engine = official ? KMeansEngine::kFaiss : KMeansEngine::kFast;
+  ko.threads = o.threads;
+  XMAS_ASSIGN_OR_RETURN(c.kmeans, KMeans(x.data(), row_of.size(), t->width(), ko));
+  c.k = ko.k;
+  c.cluster_of_row.assign(t->rows(), -1);
+  c.centroid_dist.assign(t->rows(), std::numeric_limits<double>::quiet_NaN());
+  const size_t w = t->width();
+  for (size_t j = 0; j < row_of.size(); ++j) {
+    const int32_t a = c.kmeans.assignment[j];
+    c.cluster_of_row[row_of[j]] = a;
+    double s = 0;
+    for (size_t d = 0; d < w; ++d) {
+      const double diff = x[j * w + d] - c.kmeans.centroids[a * w + d];
+      s += diff * diff;
+    }
+    c.centroid_dist[row_of[j]] = std::sqrt(s);
+  }
+  return c;
+}
+
+}  // namespace
+
+Result<Selection> SelectByTrajectories(const data::Dataset& ds, const SelectOptions& o, bool loss) {
+  const bool official = o.compat == Compat::kOfficial;
+  Selection sel;
+  sel.method = o.method;
+  Stopwatch watch;
+  TrajectorySourceOptions so;
+  so.metric = loss ? TrajectoryMetric::kLoss : TrajectoryMetric::kSvd;
+  so.top_k = o.top_k;
+  so.keep_all = o.keep_all_k;
+  so.allow_nan = official;
+  XMAS_ASSIGN_OR_RETURN(Trajectories t, LoadTrajectories(o.trajectories, so));
+  XMAS_ASSIGN_OR_RETURN(std::vector<size_t> record_of_row, MatchRows(t, ds, o.trajectories));
+  for (size_t r = 0; r < t.rows(); ++r) {
+    if (!ds[record_of_row[r]].has_image()) t.valid[r] = 0;
+  }
+  watch.Lap("read trajectories", &sel.timings);
+  const std::vector<double> tv = TotalVariation(t);
+  watch.Lap("stability", &sel.timings);
+  XMAS_ASSIGN_OR_RETURN(Clustered c, ClusterRows(&t, official, o));
+  watch.Lap("k-means", &sel.timings);
+
+  // Examples to sample from. Official: the rows in key order, then text-only
+  // records without a row (the authors append them by id). Default: records.
+  std::vector<size_t> record_of_example;
+  std::vector<int64_t> row_of_record(ds.size(), -1);
+  for (size_t r = 0; r < t.rows(); ++r) row_of_record[record_of_row[r]] = static_cast<int64_t>(r);
+  if (official) {
+    record_of_example = record_of_row;
+    for (size_t i = 0; i < ds.size(); ++i) {
+      if (row_of_record[i] < 0) record_of_example.push_back(i);
+    }
+  } else {
+    for (size_t i = 0; i < ds.size(); ++i) record_of_example.push_back(i);
+  }
+  const int64_t text_cluster = c.k;  // max cluster id + 1
+  const size_t m = record_of_example.size();
+  std::vector<int64_t> cluster(m);
+  std::vector<double> score(m, 0.0);
+  Rng score_rng(o.seed ^ 0x5851f42d4c957f2dull);
+  const Within within = loss ? Within::kRandom : o.within;
+  for (size_t e = 0; e < m; ++e) {
+    const size_t rec = record_of_example[e];
+    const int64_t row = row_of_record[rec];
+    cluster[e] = !ds[rec].has_image() || row < 0 ? text_cluster : c.cluster_of_row[row];
+    if (cluster[e] == text_cluster) continue;
+    score[e] = within == Within::kStability ? tv[row]
+               : within == Within::kCentroid ? c.centroid_dist[row]
+                                             : score_rng.Uniform();
+  }
+  sel.population = m;
+  sel.budget = o.budget.Resolve(m);
+  BalancedOptions bo;
+  bo.budget = sel.budget;
+  bo.numpy_order = official;
+  bo.top_up = !official;
+  bo.seed = o.seed;
+  BalancedResult b = BalancedSample(cluster, score, text_cluster, bo);
+  for (size_t e : b.chosen) sel.chosen.push_back(record_of_example[e]);
+  sel.cluster_of.assign(ds.size(), -1);
+  for (size_t e = 0; e < m; ++e) sel.cluster_of[record_of_example[e]] = cluster[e];
+  sel.visits = std::move(b.visits);
+  sel.dropped = std::move(b.dropped);
+  sel.topped_up = b.topped_up;
+  watch.Lap("sampling", &sel.timings);
+
+  sel.official_keys.reserve(t.rows());
+  for (size_t r = 0; r < t.rows(); ++r) {
+    sel.official_keys.emplace_back(t.keys.key(r));
+    sel.official_cluster.push_back(c.cluster_of_row[r]);
+    sel.official_stability.push_back(tv[r]);
+  }
+  sel.details = {{"metric", loss ? "loss" : "svd"},
+                 {"checkpoints", t.steps},
+                 {"dims_per_checkpoint", t.dims},
+                 {"standardize", o.standardize && !official},
+                 {"clusters", c.k},
+                 {"text_only_cluster", text_cluster},
+                 {"kmeans_engine", official ? "faiss" : "fast"},
+                 {"kmeans_iterations_run", c.kmeans.iterations_run},
+                 {"kmeans_training_rows", c.kmeans.training_rows},
+                 {"kmeans_objective", c.kmeans.objective},
+                 {"within", within == Within::kStability ? "stability"
+                            : within == Within::kCentroid ? "centroid" : "random"}};
+  return sel;
+}
+
+}  // namespace xmas::select
