@@ -1,0 +1,174 @@
+// Trainer::Create: everything that happens before the first step.
+#include <filesystem>
+
+#include "xmas/data/dataset.h"
+#include "xmas/model/weights.h"
+#include "xmas/train/checkpoint_dir.h"
+#include "xmas/train/checkpoint_io.h"
+#include "xmas/train/run_setup.h"
+#include "xmas/train/trainer.h"
+#include "xmas/train/trainer_impl.h"
+#include "xmas/util/atomic_file.h"
+#include "xmas/util/log.h"
+
+namespace fs = std::filesystem;
+
+namespace xmas::train {
+
+namespace {
+
+Status CheckOptions(const TrainOptions& o) {
+  if (o.data.empty()) return Status::Usage("--data: required");
+  if (o.out.empty()) return Status::Usage("--out: required");
+  if (o.stage != "pretrain" && o.stage != "finetune") {
+    return Status::Usage("--stage: expected pretrain or finetune, got '" + o.stage + "'");
+  }
+  if (o.batch_size < 1) return Status::Usage("--batch-size: must be at least 1");
+  if (o.grad_accum < 1) return Status::Usage("--grad-accum: must be at least 1");
+  if (o.max_steps <= 0 && o.epochs < 1) return Status::Usage("--epochs: must be at least 1");
+  if (o.warmup_ratio < 0 || o.warmup_ratio > 1) return Status::Usage("--warmup-ratio: must be in [0, 1]");
+  if (o.learning_rate < 0) return Status::Usage("--lr: must not be negative");
+  if (o.save_every < 0) return Status::Usage("--save-every: must not be negative");
+  if (o.threads < 1) return Status::Usage("--threads: must be at least 1");
+  if (o.resume && o.overwrite) return Status::Usage("--resume and --overwrite exclude each other");
+  return Status::Ok();
+}
+
+bool SamePath(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  return !a.empty() && !b.empty() && fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec);
+}
+
+// Creates RUN, refusing to mix with an earlier run unless told how.
+Status PrepareRunDir(const TrainOptions& o) {
+  if (SamePath(o.out, o.init) || SamePath(o.out, o.image_folder)) {
+    return Status::Usage("--out: " + o.out + " is one of the inputs (--init or --image-folder)");
+  }
+  XMAS_RETURN_IF_ERROR(PrepareOutputDir(o.out, o.resume || o.overwrite).WithPrefix("--out"));
+  if (o.overwrite) XMAS_RETURN_IF_ERROR(ClearRunOutputs(o.out));
+  return CheckOutputIsNotInput(o.out + "/metrics.jsonl", {o.data});
+}
+
+Result<text::TemplateKind> RunTemplate(const TrainOptions& o) {
+  if (!o.template_name.empty()) return text::ParseTemplateKind(o.template_name);
+  return o.stage == "pretrain" ? text::TemplateKind::kPlain : text::TemplateKind::kLlavaV1;
+}
+
+}  // namespace
+
+Trainer::Trainer(const TrainOptions& options) : options_(options), impl_(std::make_unique<Impl>()) {}
+Trainer::~Trainer() = default;
+
+Result<std::unique_ptr<Trainer>> Trainer::Create(const TrainOptions& options) {
+  XMAS_RETURN_IF_ERROR(CheckOptions(options));
+  std::unique_ptr<Trainer> t(new Trainer(options));
+  XMAS_RETURN_IF_ERROR(t->Setup());
+  return t;
+}
+
+Status Trainer::Setup() {
+  const TrainOptions& o = options_;
+  torch::set_num_threads(static_cast<int>(o.threads));
+  XMAS_RETURN_IF_ERROR(PrepareRunDir(o));
+  if (o.trainable.empty()) {
+    XMAS_ASSIGN_OR_RETURN(impl_->parts, DefaultTrainable(o.stage));
+  } else {
+    XMAS_ASSIGN_OR_RETURN(impl_->parts, ParseTrainable(o.trainable));
+  }
+  XMAS_ASSIGN_OR_RETURN(auto templ, RunTemplate(o));
+
+  data::LoadOptions load;
+  XMAS_ASSIGN_OR_RETURN(auto dataset, data::Dataset::Load(o.data, load));
+  XMAS_ASSIGN_OR_RETURN(impl_->config, ResolveRunConfig(o));
+  const int64_t vocab = o.tokenizer_vocab > 0 ? o.tokenizer_vocab : impl_->config.text.vocab_size - 1;
+  impl_->tokenizer_path = o.out + "/tokenizer.model";
+  XMAS_ASSIGN_OR_RETURN(auto tokenizer, ResolveRunTokenizer(o, dataset, vocab, impl_->tokenizer_path));
+  const bool preset = !o.config.empty() && IsPresetName(o.config);
+  const std::string config_source = o.config.empty() ? o.init + "/config.json" : o.config;
+  XMAS_RETURN_IF_ERROR(FitConfigToTokenizer(tokenizer, preset, config_source, &impl_->config));
+
+  ExampleSourceOptions src;
+  src.template_options.kind = templ;
+  src.template_options.max_length =
+      o.max_length > 0 ? o.max_length : impl_->config.text.max_position_embeddings;
+  src.image_folder = o.image_folder;
+  src.skip_bad_records = o.skip_bad_records;
+  XMAS_ASSIGN_OR_RETURN(auto source, ExampleSource::Build(dataset, tokenizer, impl_->config, src));
+  source_ = std::make_unique<ExampleSource>(std::move(source));
+  XMAS_RETURN_IF_ERROR(SetupModel());
+  return SetupProgress();
+}
+
+Status Trainer::SetupModel() {
+  const TrainOptions& o = options_;
+  torch::manual_seed(o.seed);
+  XMAS_ASSIGN_OR_RETURN(torch::Dtype dtype, model::ParseDtype(o.dtype));
+  torch::Device device = torch::kCPU;
+  try {
+    device = torch::Device(o.device);
+  } catch (const c10::Error&) {
+    return Status::Usage("--device: unknown device '" + o.device + "' (expected cpu, cuda or cuda:N)");
+  }
+  XMAS_ASSIGN_OR_RETURN(model_, model::Model::Create(impl_->config, device, dtype, o.seed));
+  if (!o.init.empty()) {
+    XMAS_ASSIGN_OR_RETURN(auto report, model::LoadWeights(*model_, o.init));
+    log::Info("init: loaded ", report.loaded, " tensors from ", o.init);
+  }
+  model_->train();
+  impl_->params = ApplyTrainable(*model_, impl_->parts);
+  int64_t count = 0;
+  for (const auto& p : impl_->params) count += p.numel();
+  log::Info("training ", impl_->parts.ToString(), ": ", count, " parameters");
+
+  const double lr = o.learning_rate > 0 ? o.learning_rate : (o.stage == "pretrain" ? 1e-3 : 2e-5);
+  torch::optim::AdamWOptions adam(lr);
+  adam.betas({o.adam_beta1, o.adam_beta2}).eps(o.adam_eps).weight_decay(o.weight_decay);
+  impl_->optimizer = std::make_unique<torch::optim::AdamW>(impl_->params, adam);
+  state_.learning_rate = lr;
+  return Status::Ok();
+}
+
+// Step counts, schedule, resume, metrics log.
+Status Trainer::SetupProgress() {
+  const TrainOptions& o = options_;
+  impl_->sampler.batch_size = o.batch_size;
+  impl_->sampler.grad_accum = o.grad_accum;
+  impl_->sampler.seed = o.seed;
+  impl_->sampler.group_by_modality = o.group_by_modality;
+  impl_->micro_per_epoch = static_cast<int64_t>(EpochOrder(0).size());
+  impl_->steps_per_epoch = (impl_->micro_per_epoch + o.grad_accum - 1) / o.grad_accum;
+  const int64_t total = o.max_steps > 0 ? o.max_steps : o.epochs * impl_->steps_per_epoch;
+  schedule_ = CosineSchedule(state_.learning_rate, total, o.warmup_ratio);
+
+  state_.total_steps = total;
+  state_.warmup_steps = schedule_.warmup_steps();
+  state_.seed = o.seed;
+  state_.batch_size = o.batch_size;
+  state_.grad_accum = o.grad_accum;
+  state_.num_examples = static_cast<int64_t>(source_->size());
+  state_.stage = o.stage;
+  state_.trainable = impl_->parts.ToString();
+
+  int64_t keep_metrics = -1;
+  if (o.resume) {
+    auto latest = LatestCheckpoint(o.out);
+    if (latest.ok()) {
+      XMAS_ASSIGN_OR_RETURN(auto saved, RestoreCheckpoint(*latest, *model_, *impl_->optimizer));
+      XMAS_RETURN_IF_ERROR(CheckCompatible(saved, state_, *latest + "/trainer_state.json"));
+      state_ = saved;
+      keep_metrics = state_.global_step;
+      log::Info("resuming from ", *latest, " (step ", state_.global_step, " of ", total, ")");
+    } else {
+      log::Info(latest.status().message(), "; starting at step 0");
+    }
+  }
+  XMAS_ASSIGN_OR_RETURN(impl_->metrics, MetricsLog::Open(o.out + "/metrics.jsonl", keep_metrics));
+  size_t images = 0;
+  for (bool b : source_->has_image()) images += b;
+  log::Info(source_->size(), " examples (", images, " with image, ", source_->size() - images,
+            " text-only, ", source_->skipped(), " skipped); ", impl_->steps_per_epoch,
+            " steps per epoch; ", total, " steps, ", schedule_.warmup_steps(), " warmup");
+  return Status::Ok();
+}
+
+}  // namespace xmas::train

@@ -1,0 +1,77 @@
+// `xmas train`: train the LLaVA proxy (pretrain or finetune stage).
+#include <memory>
+
+#include "command.h"
+#include "xmas/train/trainer.h"
+
+namespace {
+
+struct Args {
+  xmas::train::TrainOptions o;
+  std::string on_error;
+};
+
+void AddInputs(CLI::App* cmd, Args& a) {
+  auto& o = a.o;
+  cmd->add_option("--data", o.data, "LLaVA-format JSON")->required();
+  cmd->add_option("--image-folder", o.image_folder, "Folder the records' image paths are relative to");
+  cmd->add_option("--config", o.config,
+                  "Model preset (tiny, small, tinyllava, llava-1.5-7b) or config.json; default: --init's");
+  cmd->add_option("--tokenizer", o.tokenizer,
+                  "SentencePiece .model; default: --init's tokenizer.model, else one is trained on --data");
+  cmd->add_option("--tokenizer-vocab", o.tokenizer_vocab,
+                  "Pieces of a tokenizer trained on --data (default: the config's vocab_size - 1)");
+  cmd->add_option("--init", o.init, "Checkpoint directory to start from (weights only)");
+  cmd->add_option("--out", o.out, "Run directory (checkpoints, metrics.jsonl, final/)")->required();
+  cmd->add_flag("--resume", o.resume, "Continue from the latest checkpoint in --out");
+  cmd->add_flag("--overwrite", o.overwrite, "Delete an earlier run's outputs in --out first");
+  xmas::cli::AddOnErrorOption(cmd, &a.on_error);
+}
+
+void AddRecipe(CLI::App* cmd, Args& a) {
+  auto& o = a.o;
+  cmd->add_option("--stage", o.stage,
+                  "pretrain: connector on captions (plain template); finetune: connector + LLM (llava_v1)")
+      ->check(CLI::IsMember({"pretrain", "finetune"}))
+      ->capture_default_str();
+  cmd->add_option("--trainable", o.trainable, "Override the trained parts: comma list of vision,connector,llm");
+  cmd->add_option("--template", o.template_name, "Override the chat template: plain or llava_v1");
+  cmd->add_option("--lr", o.learning_rate, "Peak learning rate (default: 1e-3 pretrain, 2e-5 finetune)");
+  cmd->add_option("--weight-decay", o.weight_decay, "AdamW weight decay")->capture_default_str();
+  cmd->add_option("--warmup-ratio", o.warmup_ratio, "Linear warmup share of the steps")->capture_default_str();
+  cmd->add_option("--max-grad-norm", o.max_grad_norm, "Gradient clipping (0: off)")->capture_default_str();
+  cmd->add_option("--batch-size", o.batch_size, "Examples per forward pass")->capture_default_str();
+  cmd->add_option("--grad-accum", o.grad_accum, "Forward passes per optimizer step")->capture_default_str();
+  auto* epochs = cmd->add_option("--epochs", o.epochs, "Passes over the data")->capture_default_str();
+  cmd->add_option("--max-steps", o.max_steps, "Optimizer steps (instead of --epochs)")->excludes(epochs);
+  cmd->add_option("--max-length", o.max_length, "Tokens per example (default: the config's max positions)");
+  cmd->add_flag("!--no-group-by-modality", o.group_by_modality,
+                "Mix image and text-only examples in batches, no length grouping");
+  cmd->add_option("--seed", o.seed, "Data order and initialisation seed")->capture_default_str();
+}
+
+void AddRuntime(CLI::App* cmd, Args& a) {
+  auto& o = a.o;
+  cmd->add_option("--save-every", o.save_every, "Write checkpoint-<step> every N steps (0: none)")
+      ->capture_default_str();
+  cmd->add_option("--threads", o.threads, "CPU threads for libtorch")->capture_default_str();
+  cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_option("--dtype", o.dtype, "float32, bfloat16 or float16")->capture_default_str();
+  cmd->add_option("--stop-after", o.stop_after_steps,
+                  "Stop after N steps of this invocation, as if interrupted (for testing --resume)");
+}
+
+void AddTrain(CLI::App& app) {
+  auto* cmd = app.add_subcommand("train", "Train the LLaVA proxy model (pretrain or finetune stage)");
+  auto args = std::make_shared<Args>();
+  AddInputs(cmd, *args);
+  AddRecipe(cmd, *args);
+  AddRuntime(cmd, *args);
+  xmas::cli::SetAction(cmd, [args] {
+    args->o.skip_bad_records = args->on_error == "skip";
+    return xmas::train::Train(args->o);
+  });
+}
+XMAS_COMMAND("train", AddTrain);
+
+}  // namespace
