@@ -4,6 +4,7 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -60,7 +61,7 @@ struct Generated {
 
 // Every source in a fixed order; each draws from its own forked stream.
 Status Generate(const SourceContext& ctx, const DemoDataOptions& o, Generated* g) {
-  const DemoSizes sizes = SizesFor(o.size);
+  const DemoSizes sizes = SizesFor(o.size, o.scale_counts);
   Rng root(o.seed);
   FashionSource fashion(ctx, root.Fork(1).Next());
   SceneSource scenes(ctx, root.Fork(2).Next());
@@ -136,6 +137,7 @@ std::string Manifest(const DemoDataOptions& o, const Generated& g, const ImageSi
   m["format_version"] = 1;
   m["size"] = o.size == DemoSize::kSmall ? "small" : "bench";
   m["seed"] = o.seed;
+  if (o.scale_counts != 1.0) m["scale_counts"] = o.scale_counts;
   m["image_size"] = o.image_size;
   m["image_folder"] = "images";
   size_t text_only = 0;
@@ -187,14 +189,18 @@ Result<DemoSize> ParseDemoSize(const std::string& name) {
   return Status::Usage("unknown demo-data size '" + name + "' (expected small or bench)");
 }
 
-DemoSizes SizesFor(DemoSize size) {
-  if (size == DemoSize::kBench) return {40000, 10000, 500};
-  return {3000, 1000, 100};
+DemoSizes SizesFor(DemoSize size, double scale_counts) {
+  DemoSizes s = size == DemoSize::kBench ? DemoSizes{40000, 10000, 500} : DemoSizes{3000, 1000, 100};
+  auto scaled = [&](int n) { return std::max(1, static_cast<int>(std::lround(n * scale_counts))); };
+  return {scaled(s.train), scaled(s.pretrain), scaled(s.per_benchmark)};
 }
 
 Status GenerateDemoData(const DemoDataOptions& o, DemoDataSummary* summary) {
   const auto start = std::chrono::steady_clock::now();
   if (o.out_dir.empty()) return Status::Usage("demo-data: no output directory given");
+  if (!(o.scale_counts > 0 && o.scale_counts <= 1)) {
+    return Status::Usage("demo-data: scale_counts must be in (0, 1], got " + std::to_string(o.scale_counts));
+  }
   if (o.image_size != 32 && o.image_size != 64) {
     return Status::Usage("demo-data: image size must be 32 or 64, got " + std::to_string(o.image_size));
   }

@@ -41,6 +41,8 @@ struct DemoDataOptions {
   // demo-data output (its manifest.json says so); other directories are
   // never deleted.
   bool overwrite = false;
+  // Multiplies every count of the size (tests use a fraction to stay fast).
+  double scale_counts = 1.0;
 };
 
 // The numbers of one size: records in train/pretrain and per benchmark.
@@ -49,7 +51,7 @@ struct DemoSizes {
   int pretrain = 0;
   int per_benchmark = 0;
 };
-DemoSizes SizesFor(DemoSize size);
+DemoSizes SizesFor(DemoSize size, double scale_counts = 1.0);
 
 struct DemoDataSummary {
   size_t train_records = 0;

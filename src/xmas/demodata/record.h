@@ -69,6 +69,7 @@ std::vector<DemoRecord> BuildWithRedundancy(int count, const Redundancy& r, Rng*
   for (int k = 0; k < exact && originals > 0; ++k) {
     DemoRecord copy = out[rng->Below(originals)];
     copy.exact_duplicate = true;
+    copy.near_duplicate = false;  // counted once, as an exact duplicate
     out.push_back(std::move(copy));
   }
   return out;
