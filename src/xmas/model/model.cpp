@@ -95,6 +95,12 @@ torch::Tensor Model::Project(const torch::Tensor& vision_features) {
   return projector_->forward(vision_features.to(device_, dtype_));
 }
 
+torch::Tensor Model::VisionFeatures(const torch::Tensor& images) {
+  torch::Tensor h = vision_tower_->HiddenState(images.to(device_, dtype_), config_.resolved_feature_layer());
+  if (config_.vision_feature_select_strategy == "default") h = h.slice(1, 1);
+  return h;
+}
+
 Result<torch::Tensor> Model::EncodeVision(const torch::Tensor& images) {
   const VisionConfig& v = config_.vision;
   if (!images.defined() || images.dim() != 4 || images.size(1) != v.num_channels ||
@@ -103,10 +109,7 @@ Result<torch::Tensor> Model::EncodeVision(const torch::Tensor& images) {
                                 std::to_string(v.image_size) + ", " + std::to_string(v.image_size) + "]");
   }
   try {
-    torch::Tensor h =
-        vision_tower_->HiddenState(images.to(device_, dtype_), config_.resolved_feature_layer());
-    if (config_.vision_feature_select_strategy == "default") h = h.slice(1, 1);
-    return h;
+    return VisionFeatures(images);
   } catch (const c10::Error& e) {
     return Status::Internal("vision tower: " + TorchMessage(e));
   }
@@ -125,10 +128,7 @@ torch::Tensor Model::EmbedInputs(const Batch& batch) {
   torch::Tensor embeds = language_model_->Embed(ids);
   if (!any_image) return embeds;
   torch::Tensor features = batch.vision_features;
-  if (!features.defined()) {
-    features = vision_tower_->HiddenState(batch.images.to(device_, dtype_), config_.resolved_feature_layer());
-    if (config_.vision_feature_select_strategy == "default") features = features.slice(1, 1);
-  }
+  if (!features.defined()) features = VisionFeatures(batch.images);
   torch::Tensor projected = Project(features);
   std::vector<torch::Tensor> rows;
   int64_t slot = 0;
@@ -141,6 +141,15 @@ torch::Tensor Model::EmbedInputs(const Batch& batch) {
     rows.push_back(torch::cat({embeds[i].slice(0, 0, begin), projected[slot++], embeds[i].slice(0, end)}, 0));
   }
   return torch::stack(rows);
+}
+
+Result<torch::Tensor> Model::InputEmbeddings(const Batch& batch) {
+  XMAS_RETURN_IF_ERROR(ValidateBatch(batch, config_));
+  try {
+    return EmbedInputs(batch);
+  } catch (const c10::Error& e) {
+    return Status::Internal("embeddings: " + TorchMessage(e));
+  }
 }
 
 Result<ForwardOutput> Model::Forward(const Batch& batch, const ForwardOptions& options, KvCache* cache) {

@@ -104,6 +104,9 @@ class Model : public torch::nn::Module {
   Result<torch::Tensor> EncodeVision(const torch::Tensor& images);
   // Connector: [M, P, vision hidden] -> [M, P, text hidden].
   torch::Tensor Project(const torch::Tensor& vision_features);
+  // The LLM's input: token embeddings with each image block replaced by its
+  // projected image features, [B, L, D].
+  Result<torch::Tensor> InputEmbeddings(const Batch& batch);
 
   // Parameter groups (for freezing and optimiser groups).
   ClipVisionTower& vision_tower() { return *vision_tower_; }
@@ -117,8 +120,8 @@ class Model : public torch::nn::Module {
 
  private:
   Model(const ModelConfig& config, torch::Device device, torch::Dtype dtype);
-  // Token embeddings with each image block replaced by its projected features.
-  torch::Tensor EmbedInputs(const Batch& batch);
+  torch::Tensor EmbedInputs(const Batch& batch);  // InputEmbeddings without checks
+  torch::Tensor VisionFeatures(const torch::Tensor& images);  // EncodeVision without checks
 
   ModelConfig config_;
   torch::Device device_;
