@@ -6,7 +6,7 @@ namespace xmas::select {
 namespace {
 
 constexpr size_t kPairwiseBlock = 128;  // NumPy's PW_BLOCKSIZE
-constexpr ptrdiff_t kSmallQuicksort = 16;  // NumPy's SMALL_QUICKSORT
+constexpr ptrdiff_t kSmallQuicksort = 15;  // NumPy 1.24's SMALL_QUICKSORT
 constexpr int kStackSize = 128;             // NumPy's PYA_QS_STACK (2 * bits of npy_intp)
 
 int MostSignificantBit(uint64_t n) {

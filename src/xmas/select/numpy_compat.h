@@ -18,7 +18,7 @@ namespace xmas::select {
 float NumpyPairwiseSum(const float* values, size_t n);
 
 // np.argsort(values) with the default kind ("quicksort"): NumPy's introsort
-// (median-of-three quicksort, insertion sort below 17 elements, heapsort when
+// (median-of-three quicksort, insertion sort for runs of at most 16 elements, heapsort when
 // the depth limit is hit). It is not stable, so the order of equal values
 // depends on this exact algorithm.
 std::vector<int64_t> NumpyArgsortQuick(const std::vector<int64_t>& values);
