@@ -31,3 +31,49 @@ inline void Gunzip(const std::string& gz, const std::string& out) {
 }
 
 }  // namespace xmas::select::testing
+
+#include <fstream>
+#include <vector>
+
+#include "xmas/traj/store.h"
+
+namespace xmas::select::testing {
+
+// A small LLaVA file: `images` records with an image (sources "coco"/"gqa"
+// alternating), then `texts` text-only ones. Returns the unique_idx of each.
+inline std::vector<std::string> WriteDataset(const std::string& path, size_t images, size_t texts) {
+  std::vector<std::string> keys;
+  std::ofstream out(path);
+  out << "[";
+  for (size_t i = 0; i < images + texts; ++i) {
+    const std::string id = "r" + std::to_string(i);
+    out << (i ? ",\n" : "\n") << "{\"id\": \"" << id << "\", ";
+    if (i < images) {
+      const std::string image = std::string(i % 2 ? "gqa" : "coco") + "/img" + std::to_string(i) + ".jpg";
+      out << "\"image\": \"" << image << "\", ";
+      keys.push_back(id + "::" + image);
+    } else {
+      keys.push_back(id);
+    }
+    out << "\"conversations\": [{\"from\": \"human\", \"value\": \"q\"}, {\"from\": \"gpt\", \"value\": \"a\"}]}";
+  }
+  out << "\n]\n";
+  return keys;
+}
+
+// Writes a store with one svd checkpoint per entry of `svd` (rows × k,
+// row-major); text-only rows are those at index >= images.
+inline void WriteStore(const std::string& dir, const std::vector<std::string>& keys, size_t images,
+                       const std::vector<std::vector<float>>& svd, int k) {
+  std::vector<uint8_t> valid(keys.size(), 0);
+  for (size_t i = 0; i < images; ++i) valid[i] = 1;
+  auto w = traj::StoreWriter::Create(dir, keys, valid);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  for (size_t s = 0; s < svd.size(); ++s) {
+    ASSERT_TRUE(w->AddCheckpoint("svd", static_cast<int64_t>(200 * (s + 1)), svd[s].data(), k).ok());
+  }
+  w->SetTopK(k);
+  ASSERT_TRUE(w->Finish().ok());
+}
+
+}  // namespace xmas::select::testing

@@ -36,6 +36,13 @@ __attribute__((target("avx2,fma"))) void ColumnAvx2(const float* at, const float
       a2 = _mm256_fmadd_ps(_mm256_loadu_ps(row + 16), b, a2);
       a3 = _mm256_fmadd_ps(_mm256_loadu_ps(row + 24), b, a3);
     }
+    if (alpha == 1.f && beta == 0.f) {  // FAISS's case: store the chains as they are
+      _mm256_storeu_ps(cj + i, a0);
+      _mm256_storeu_ps(cj + i + 8, a1);
+      _mm256_storeu_ps(cj + i + 16, a2);
+      _mm256_storeu_ps(cj + i + 24, a3);
+      continue;
+    }
     alignas(32) float acc[32];
     _mm256_store_ps(acc, a0);
     _mm256_store_ps(acc + 8, a1);

@@ -1,0 +1,136 @@
+// The fast k-means engine: exact nearest-centroid assignment, planted
+// clusters recovered, determinism across seeds and threads.
+#include <cmath>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "xmas/select/kmeans.h"
+#include "xmas/select/kmeans_fast.h"
+#include "xmas/select/rng.h"
+
+namespace xmas::select {
+namespace {
+
+std::vector<float> Uniform(size_t n, size_t d, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::vector<float> x(n * d);
+  for (auto& v : x) v = static_cast<float>(gen() % 100000) / 1000.f;
+  return x;
+}
+
+float Dist2(const float* a, const float* b, size_t d) {
+  float s = 0;
+  for (size_t j = 0; j < d; ++j) s += (a[j] - b[j]) * (a[j] - b[j]);
+  return s;
+}
+
+TEST(FastKMeans, EveryRowEndsAtItsNearestCentroid) {
+  const size_t n = 4000, d = 8;
+  const auto x = Uniform(n, d, 3);
+  for (int max_pp : {256, 20}) {  // all rows train / a sample trains
+    KMeansOptions o;
+    o.k = 60;
+    o.iterations = 30;
+    o.max_points_per_centroid = max_pp;
+    auto r = KMeans(x.data(), n, d, o);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    size_t wrong = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const float mine = Dist2(&x[i * d], &r->centroids[r->assignment[i] * d], d);
+      for (int c = 0; c < o.k; ++c) {
+        if (Dist2(&x[i * d], &r->centroids[c * d], d) < mine * (1 - 1e-5f)) {
+          ++wrong;
+          break;
+        }
+      }
+    }
+    EXPECT_EQ(wrong, 0u) << "max_points_per_centroid " << max_pp;
+  }
+}
+
+TEST(FastKMeans, DeterministicAcrossThreadsAndFollowsTheSeed) {
+  const size_t per = 200, d = 4, k = 5;
+  std::mt19937 gen(11);
+  std::normal_distribution<float> noise(0.f, 0.1f);
+  std::vector<float> x;
+  for (size_t c = 0; c < k; ++c) {
+    for (size_t i = 0; i < per; ++i) {
+      for (size_t j = 0; j < d; ++j) x.push_back(static_cast<float>(10 * c * (j + 1)) + noise(gen));
+    }
+  }
+  KMeansOptions o;
+  o.k = k;
+  o.seed = 5;
+  o.threads = 1;
+  auto a = KMeans(x.data(), per * k, d, o);
+  o.threads = 2;
+  auto b = KMeans(x.data(), per * k, d, o);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->assignment, b->assignment);
+  EXPECT_EQ(a->centroids, b->centroids);
+  EXPECT_LT(a->iterations_run, 100);  // converged and stopped early
+  o.seed = 6;
+  EXPECT_NE(KMeans(x.data(), per * k, d, o)->centroids, a->centroids);
+}
+
+// Plain Lloyd from the same initial centroids (the first k rows of the
+// seeded sample): the accelerated engine must make the same assignments.
+TEST(FastKMeans, SameAsPlainLloyd) {
+  const size_t n = 1500, d = 8, k = 30;
+  const auto x = Uniform(n, d, 9);
+  KMeansOptions o;
+  o.k = static_cast<int>(k);
+  o.iterations = 12;
+  o.seed = 77;
+  auto fast = KMeans(x.data(), n, d, o);
+  ASSERT_TRUE(fast.ok());
+  std::vector<size_t> init(n);
+  for (size_t i = 0; i < n; ++i) init[i] = i;
+  Rng rng(o.seed);
+  rng.SampleToFront(&init, k);
+  std::vector<float> c(k * d);
+  for (size_t j = 0; j < k; ++j) std::copy(&x[init[j] * d], &x[init[j] * d] + d, &c[j * d]);
+  std::vector<int32_t> a(n);
+  for (int it = 0; it <= o.iterations; ++it) {
+    NearestCentroids(x.data(), n, d, c.data(), k, a.data());
+    if (it == o.iterations) break;
+    std::vector<double> sum(k * d, 0.0);
+    std::vector<size_t> count(k, 0);
+    for (size_t i = 0; i < n; ++i) {
+      ++count[a[i]];
+      for (size_t j = 0; j < d; ++j) sum[a[i] * d + j] += x[i * d + j];
+    }
+    for (size_t j = 0; j < k; ++j) {
+      ASSERT_GT(count[j], 0u) << "an empty cluster: pick another seed for this test";
+      for (size_t t = 0; t < d; ++t) c[j * d + t] = static_cast<float>(sum[j * d + t] / count[j]);
+    }
+  }
+  EXPECT_EQ(fast->assignment, a);
+}
+
+TEST(FastKMeans, TooFewPointsIsAnError) {
+  std::vector<float> x(10, 1.f);
+  KMeansOptions o;
+  o.k = 20;
+  auto r = KMeans(x.data(), 10, 1, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("--clusters"), std::string::npos);
+  EXPECT_EQ(DefaultClusterCount(665000), 1000);
+  EXPECT_EQ(DefaultClusterCount(12000), 18);
+  EXPECT_EQ(DefaultClusterCount(5), 1);
+  EXPECT_EQ(DefaultClusterCount(10000000), 1000);
+}
+
+TEST(FastKMeans, NearestCentroidsBreaksTiesLow) {
+  const std::vector<float> c = {0, 0, 2, 0, 1, 0};  // 3 centroids in 2-D
+  const std::vector<float> x = {1, 0, 0.1f, 0, 1.9f, 0};
+  int32_t out[3];
+  NearestCentroids(x.data(), 3, 2, c.data(), 3, out);
+  EXPECT_EQ(out[0], 2);
+  EXPECT_EQ(out[1], 0);
+  EXPECT_EQ(out[2], 1);
+}
+
+}  // namespace
+}  // namespace xmas::select
