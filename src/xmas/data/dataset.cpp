@@ -40,8 +40,9 @@ Result<Dataset> Dataset::Parse(std::string bytes, const std::string& name, const
 std::string Dataset::Where(size_t i) const { return RecordWhere(path_, records_.at(i)); }
 
 long Dataset::FindUniqueIdx(const std::string& unique_idx) const {
-  auto it = unique_index_.find(std::string_view(unique_idx));
-  return it == unique_index_.end() ? -1 : static_cast<long>(it->second);
+  const size_t found = unique_index_.Find(
+      unique_idx, [this](size_t i) { return std::string_view(records_[i].unique_idx); });
+  return found == KeyIndex::kNone ? -1 : static_cast<long>(found);
 }
 
 std::vector<size_t> Dataset::FindId(const std::string& id) const {

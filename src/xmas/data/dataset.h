@@ -13,9 +13,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "xmas/data/key_index.h"
 #include "xmas/util/status.h"
 
 namespace xmas::data {
@@ -87,7 +87,7 @@ class Dataset {
   Result<std::vector<Turn>> Conversations(size_t i) const;
 
   // Problems found while loading with LoadOptions::collect_record_problems
-  // (empty otherwise), in record order.
+  // (empty otherwise), sorted by record index.
   const std::vector<RecordProblem>& load_problems() const { return load_problems_; }
 
   // Index of the record with this unique_idx, or -1. Thread-safe (the index
@@ -107,9 +107,7 @@ class Dataset {
   std::string path_;
   std::unique_ptr<Buffer> buffer_;  // owns the bytes Record::raw points into
   std::vector<Record> records_;
-  // unique_idx -> record; keys view the records' strings (stable: records_
-  // is never resized after Load).
-  std::unordered_map<std::string_view, size_t> unique_index_;
+  KeyIndex unique_index_;  // unique_idx -> record; keys are read from records_
   mutable std::vector<size_t> by_id_;  // record indices sorted by id, built on first FindId
   std::vector<RecordProblem> load_problems_;
 

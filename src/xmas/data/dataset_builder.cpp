@@ -1,5 +1,6 @@
 #include "xmas/data/dataset_builder.h"
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -62,6 +63,9 @@ Result<Dataset> DatasetBuilder::Build(std::unique_ptr<Dataset::Buffer> buffer) {
   doc_ = nullptr;
   AssignUniqueIdx(&dataset_.records_);
   XMAS_RETURN_IF_ERROR(CheckKeysUnique());
+  auto& problems = dataset_.load_problems_;
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const RecordProblem& a, const RecordProblem& b) { return a.index < b.index; });
   return std::move(dataset_);
 }
 
@@ -210,19 +214,21 @@ Status DatasetBuilder::CountTurns(od::value value, Record* record) {
 }
 
 Status DatasetBuilder::CheckKeysUnique() {
-  auto& index = dataset_.unique_index_;
+  KeyIndex index;
   const auto& records = dataset_.records_;
-  index.reserve(records.size());
+  index.Reset(records.size());
+  auto key_of = [&records](size_t i) { return std::string_view(records[i].unique_idx); };
   for (const Record& record : records) {
-    auto [it, inserted] = index.emplace(std::string_view(record.unique_idx), record.index);
-    if (!inserted) {
+    const size_t other = index.Insert(record.unique_idx, record.index, key_of);
+    if (other != KeyIndex::kNone) {
       XMAS_RETURN_IF_ERROR(Problem(record, "unique_idx",
                                    "key '" + record.unique_idx + "' is also record " +
-                                       std::to_string(it->second) +
+                                       std::to_string(other) +
                                        "'s (an id looks like another record's \"#n\" key); "
                                        "the authors' keys cannot tell them apart"));
     }
   }
+  dataset_.unique_index_ = std::move(index);
   return Status::Ok();
 }
 

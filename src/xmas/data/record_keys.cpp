@@ -3,9 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unordered_map>
 
 #include "xmas/data/dataset_internal.h"
+#include "xmas/data/key_index.h"
 
 namespace xmas::data {
 namespace {
@@ -66,26 +66,32 @@ std::string PythonNumberStr(std::string_view json_number) {
 }
 
 void AssignUniqueIdx(std::vector<Record>* records) {
-  struct Seen {
-    size_t first;  // index of the first record with this base key
-    size_t count;  // how many records had it so far
-  };
-  std::unordered_map<std::string, Seen> seen;
-  seen.reserve(records->size());
-  for (size_t i = 0; i < records->size(); ++i) {
-    Record& record = (*records)[i];
-    std::string base = record.id_is_number ? PythonNumberStr(record.id) : record.id;
-    if (record.has_image()) base += "::" + record.image;
-    auto [it, inserted] = seen.try_emplace(base, Seen{i, 1});
-    if (inserted) {
-      record.unique_idx = std::move(base);
-      continue;
+  // Pass 1 stores every base key in place and finds the repeats; the map
+  // views the records' strings, so nothing is modified until pass 2.
+  std::vector<std::pair<size_t, size_t>> repeats;  // (record, its "#n")
+  {
+    KeyIndex seen;
+    seen.Reset(records->size());
+    std::vector<size_t> counts(records->size(), 0);  // per first occurrence
+    auto key_of = [records](size_t i) { return std::string_view((*records)[i].unique_idx); };
+    for (size_t i = 0; i < records->size(); ++i) {
+      Record& record = (*records)[i];
+      record.unique_idx = record.id_is_number ? PythonNumberStr(record.id) : record.id;
+      if (record.has_image()) record.unique_idx.append("::").append(record.image);
+      const size_t first = seen.Insert(record.unique_idx, i, key_of);
+      if (first == KeyIndex::kNone) {
+        counts[i] = 1;
+      } else {
+        repeats.emplace_back(i, counts[first]++);
+      }
     }
-    // A repeat: the first occurrence becomes "#0" (once), this one "#<count>".
-    if (it->second.count == 1) (*records)[it->second.first].unique_idx = base + "#0";
-    record.unique_idx = base + "#" + std::to_string(it->second.count);
-    ++it->second.count;
+    for (size_t i = 0; i < counts.size(); ++i) {
+      if (counts[i] > 1) repeats.emplace_back(i, 0);
+    }
   }
+  // Pass 2: the first occurrence of a repeated key becomes "#0", later ones
+  // "#1", "#2", ... in file order.
+  for (const auto& [index, n] : repeats) (*records)[index].unique_idx += "#" + std::to_string(n);
 }
 
 std::string SourceOf(const std::string& image, const std::string* task_name) {

@@ -1,0 +1,66 @@
+#include "xmas/data/selection_list.h"
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+
+namespace xmas::data {
+namespace {
+
+// Calls `take(line_number, text)` for each non-blank line of `path`.
+Status ForEachLine(const std::string& path, const std::function<Status(size_t, const std::string&)>& take) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot open the list file");
+  std::string line;
+  for (size_t number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    XMAS_RETURN_IF_ERROR(take(number, line));
+  }
+  if (in.bad()) return Status::IoError(path + ": read failed");
+  return Status::Ok();
+}
+
+std::vector<size_t> SortedUnique(std::vector<size_t> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+}  // namespace
+
+Result<std::vector<size_t>> ReadIndexList(const std::string& path, const Dataset& dataset) {
+  std::vector<size_t> indices;
+  XMAS_RETURN_IF_ERROR(ForEachLine(path, [&](size_t number, const std::string& line) {
+    const std::string where = path + ":" + std::to_string(number) + ": ";
+    const size_t begin = line.find_first_not_of(" \t"), end = line.find_last_not_of(" \t") + 1;
+    const std::string text = line.substr(begin, end - begin);
+    if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+      return Status::InvalidInput(where + "'" + text + "' is not a record index (a 0-based integer)");
+    }
+    const size_t index = std::stoull(text);
+    if (index >= dataset.size()) {
+      return Status::InvalidInput(where + "index " + text + " is out of range (" + dataset.path() + " has " +
+                                  std::to_string(dataset.size()) + " records)");
+    }
+    indices.push_back(index);
+    return Status::Ok();
+  }));
+  return SortedUnique(std::move(indices));
+}
+
+Result<std::vector<size_t>> ReadIdList(const std::string& path, const Dataset& dataset) {
+  std::vector<size_t> indices;
+  XMAS_RETURN_IF_ERROR(ForEachLine(path, [&](size_t number, const std::string& id) {
+    std::vector<size_t> found = dataset.FindId(id);
+    if (found.empty()) {
+      return Status::InvalidInput(path + ":" + std::to_string(number) + ": id '" + id + "' is not in " +
+                                  dataset.path());
+    }
+    indices.insert(indices.end(), found.begin(), found.end());
+    return Status::Ok();
+  }));
+  return SortedUnique(std::move(indices));
+}
+
+}  // namespace xmas::data

@@ -1,0 +1,137 @@
+#include "xmas/data/stats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "xmas/util/progress.h"
+
+namespace xmas::data {
+namespace {
+
+size_t CountCodePoints(const std::string& text) {
+  size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+bool IsSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f); }
+
+// Python's str.split() with no argument (ASCII whitespace; the rare Unicode
+// spaces are not split on, which only matters for exotic text).
+size_t CountWords(const std::string& text) {
+  size_t n = 0;
+  bool in_word = false;
+  for (unsigned char c : text) {
+    const bool space = IsSpace(c);
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
+  return n;
+}
+
+size_t Rank(size_t n, double q) {
+  const auto rank = static_cast<size_t>(std::ceil(q * static_cast<double>(n)));
+  return std::clamp<size_t>(rank, 1, n) - 1;
+}
+
+nlohmann::json DistributionJson(const Distribution& d) {
+  return {{"count", d.count}, {"mean", d.mean}, {"min", d.min}, {"median", d.median}, {"p90", d.p90}, {"max", d.max}};
+}
+
+std::string Row(const std::string& name, const Distribution& d) {
+  char line[160];
+  std::snprintf(line, sizeof(line), "  %-16s %10zu %10zu %10zu %10zu %12.1f\n", name.c_str(), d.min, d.median,
+                d.p90, d.max, d.mean);
+  return line;
+}
+
+}  // namespace
+
+Distribution Summarize(std::vector<size_t> values) {
+  Distribution d;
+  d.count = values.size();
+  if (values.empty()) return d;
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (size_t v : values) sum += static_cast<double>(v);
+  d.mean = sum / static_cast<double>(values.size());
+  d.min = values.front();
+  d.max = values.back();
+  d.median = values[Rank(values.size(), 0.5)];
+  d.p90 = values[Rank(values.size(), 0.9)];
+  return d;
+}
+
+Result<DatasetStats> ComputeStats(const Dataset& dataset, const std::vector<size_t>& indices, bool show_progress) {
+  DatasetStats stats;
+  stats.path = dataset.path();
+  stats.records = indices.size();
+  stats.skipped = dataset.size() - std::min(dataset.size(), indices.size());
+  std::vector<size_t> turns, chars, words;
+  turns.reserve(indices.size());
+  chars.reserve(indices.size());
+  words.reserve(indices.size());
+  std::unique_ptr<Progress> bar;
+  if (show_progress) bar = std::make_unique<Progress>("stats", indices.size(), "rec");
+  for (size_t i : indices) {
+    const Record& record = dataset[i];
+    ++stats.by_source[record.source];
+    (record.has_image() ? stats.with_image : stats.text_only)++;
+    XMAS_ASSIGN_OR_RETURN(auto conversation, dataset.Conversations(i));
+    size_t c = 0, w = 0;
+    for (const Turn& turn : conversation) {
+      c += CountCodePoints(turn.value);
+      w += CountWords(turn.value);
+    }
+    turns.push_back(conversation.size());
+    chars.push_back(c);
+    words.push_back(w);
+    if (bar) bar->Add(1);
+  }
+  stats.turns = Summarize(std::move(turns));
+  stats.chars = Summarize(std::move(chars));
+  stats.words = Summarize(std::move(words));
+  return stats;
+}
+
+std::string FormatStatsTable(const DatasetStats& stats) {
+  std::string out = stats.path + ": " + std::to_string(stats.records) + " records";
+  if (stats.skipped > 0) out += " (" + std::to_string(stats.skipped) + " skipped)";
+  out += ", " + std::to_string(stats.with_image) + " with an image, " + std::to_string(stats.text_only) +
+         " text-only\n\n";
+  char line[160];
+  std::snprintf(line, sizeof(line), "  %-24s %10s %8s\n", "source", "records", "share");
+  out += line;
+  std::vector<std::pair<std::string, size_t>> sources(stats.by_source.begin(), stats.by_source.end());
+  std::stable_sort(sources.begin(), sources.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  for (const auto& [name, count] : sources) {
+    const double share = stats.records ? 100.0 * static_cast<double>(count) / static_cast<double>(stats.records) : 0;
+    std::snprintf(line, sizeof(line), "  %-24s %10zu %7.2f%%\n", name.c_str(), count, share);
+    out += line;
+  }
+  std::snprintf(line, sizeof(line), "\n  %-16s %10s %10s %10s %10s %12s\n", "per record", "min", "median", "p90",
+                "max", "mean");
+  out += line;
+  out += Row("turns", stats.turns);
+  out += Row("characters", stats.chars);
+  out += Row("words", stats.words);
+  return out;
+}
+
+std::string StatsToJson(const DatasetStats& stats) {
+  nlohmann::json j = {{"path", stats.path},
+                      {"records", stats.records},
+                      {"skipped", stats.skipped},
+                      {"with_image", stats.with_image},
+                      {"text_only", stats.text_only},
+                      {"by_source", stats.by_source},
+                      {"turns", DistributionJson(stats.turns)},
+                      {"characters", DistributionJson(stats.chars)},
+                      {"words", DistributionJson(stats.words)}};
+  return j.dump();
+}
+
+}  // namespace xmas::data

@@ -1,0 +1,213 @@
+#include "xmas/data/validate.h"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "xmas/data/dataset_internal.h"
+#include "xmas/util/log.h"
+#include "xmas/util/progress.h"
+
+namespace xmas::data {
+namespace {
+
+constexpr std::string_view kImageToken = "<image>";
+
+size_t CountImageTokens(const std::vector<Turn>& turns) {
+  size_t count = 0;
+  for (const Turn& turn : turns) {
+    for (size_t at = turn.value.find(kImageToken); at != std::string::npos;
+         at = turn.value.find(kImageToken, at + kImageToken.size())) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+// The field a "...: field 'conversations[1].value': ..." message names.
+std::string FieldNamedIn(const std::string& message) {
+  const std::string marker = ": field '";
+  const size_t start = message.find(marker);
+  if (start == std::string::npos) return "conversations";
+  const size_t begin = start + marker.size();
+  return message.substr(begin, message.find('\'', begin) - begin);
+}
+
+class RecordChecker {
+ public:
+  RecordChecker(const Dataset& dataset, size_t index, const ValidateOptions& options)
+      : dataset_(dataset), index_(index), options_(options), record_(dataset[index]) {}
+
+  std::vector<RecordProblem> Run() {
+    if (record_.raw.empty()) return std::move(problems_);  // not an object: a load problem already
+    if (options_.check_content && record_.id.empty() && !record_.id_is_number && !HasLoadProblem("id")) {
+      Add("id", "empty");
+    }
+    CheckConversations();
+    if (record_.has_image() && !options_.image_folder.empty()) CheckImageFile();
+    return std::move(problems_);
+  }
+
+ private:
+  void Add(const std::string& field, const std::string& what) {
+    problems_.push_back(RecordProblem{index_, field, dataset_.Where(index_) + ": field '" + field + "': " + what});
+  }
+
+  void CheckConversations() {
+    if (HasLoadProblem("conversations")) return;  // wrong type: reported at load
+    auto turns = dataset_.Conversations(index_);
+    if (!turns.ok()) {
+      problems_.push_back(RecordProblem{index_, FieldNamedIn(turns.status().message()), turns.status().message()});
+      return;
+    }
+    if (!options_.check_content) return;
+    if (turns->empty()) return Add("conversations", "missing or empty");
+    for (size_t k = 0; k < turns->size(); ++k) {
+      const char* expected = k % 2 == 0 ? "human" : "gpt";
+      if ((*turns)[k].from != expected) {
+        Add("conversations[" + std::to_string(k) + "].from",
+            std::string("expected '") + expected + "', found '" + (*turns)[k].from +
+                "' (turns must alternate human/gpt, starting with human)");
+        break;
+      }
+    }
+    if (turns->size() % 2 == 1) Add("conversations", "ends with a 'human' turn that has no 'gpt' answer");
+    const size_t tokens = CountImageTokens(*turns);
+    if (record_.has_image() && tokens != 1) {
+      Add("conversations", "an image record needs exactly one <image>, found " + std::to_string(tokens));
+    } else if (!record_.has_image() && tokens != 0) {
+      Add("conversations", "a text-only record must not contain <image>, found " + std::to_string(tokens));
+    }
+  }
+
+  void CheckImageFile() {
+    auto path = ResolveImagePath(options_.image_folder, record_.image, options_.allow_outside_image_folder);
+    if (!path.ok()) return Add("image", path.status().message());
+    Status status = options_.decode_images ? LoadImage(*path, options_.image_limits).status()
+                                           : ReadImageInfo(*path, options_.image_limits).status();
+    if (!status.ok()) Add("image", status.message());
+  }
+
+  bool HasLoadProblem(const std::string& field) const {
+    const auto& all = dataset_.load_problems();  // sorted by record index
+    auto it = std::lower_bound(all.begin(), all.end(), index_,
+                               [](const RecordProblem& p, size_t i) { return p.index < i; });
+    for (; it != all.end() && it->index == index_; ++it) {
+      if (it->field == field) return true;
+    }
+    return false;
+  }
+
+  const Dataset& dataset_;
+  size_t index_;
+  const ValidateOptions& options_;
+  const Record& record_;
+  std::vector<RecordProblem> problems_;
+};
+
+std::string KindOf(const std::string& field) {
+  if (field.empty()) return "record";
+  return field.substr(0, field.find_first_of("[."));
+}
+
+}  // namespace
+
+std::vector<RecordProblem> ValidateRecord(const Dataset& dataset, size_t index, const ValidateOptions& options) {
+  return RecordChecker(dataset, index, options).Run();
+}
+
+ValidationReport ValidateDataset(const Dataset& dataset, const ValidateOptions& options) {
+  const size_t n = dataset.size();
+  std::vector<std::vector<RecordProblem>> found(n);
+  std::atomic<size_t> next{0}, done{0};
+  auto work = [&] {
+    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
+      found[i] = ValidateRecord(dataset, i, options);
+      done.fetch_add(1);
+    }
+  };
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const size_t threads = std::min<size_t>(options.threads > 0 ? options.threads : cores, std::max<size_t>(n, 1));
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+  {
+    std::unique_ptr<Progress> bar;
+    if (options.show_progress) bar = std::make_unique<Progress>("validate", n, "rec");
+    // The calling thread works too and owns the progress bar.
+    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
+      found[i] = ValidateRecord(dataset, i, options);
+      done.fetch_add(1);
+      if (bar) bar->Set(done.load());
+    }
+    for (auto& worker : workers) worker.join();
+    if (bar) bar->Set(n);
+  }
+  ValidationReport report;
+  report.num_records = n;
+  std::vector<std::vector<RecordProblem>> by_record(n);
+  for (const RecordProblem& p : dataset.load_problems()) by_record[p.index].push_back(p);
+  for (size_t i = 0; i < n; ++i) {
+    for (auto& p : found[i]) by_record[i].push_back(std::move(p));
+    if (by_record[i].empty()) continue;
+    report.bad_records.push_back(i);
+    for (auto& p : by_record[i]) report.problems.push_back(std::move(p));
+  }
+  return report;
+}
+
+std::map<std::string, size_t> ValidationReport::CountsByKind() const {
+  std::map<std::string, size_t> counts;
+  for (const RecordProblem& p : problems) ++counts[KindOf(p.field)];
+  return counts;
+}
+
+std::string ValidationReport::Summary() const {
+  std::string text = "checked " + std::to_string(num_records) + " records: ";
+  if (problems.empty()) return text + "no problems";
+  text += std::to_string(bad_records.size()) + " with problems (" + std::to_string(problems.size()) +
+          (problems.size() == 1 ? " problem: " : " problems: ");
+  bool first = true;
+  for (const auto& [kind, count] : CountsByKind()) {
+    text += (first ? "" : ", ") + kind + " " + std::to_string(count);
+    first = false;
+  }
+  return text + ")";
+}
+
+Result<OnError> ParseOnError(const std::string& name) {
+  if (name == "fail") return OnError::kFail;
+  if (name == "skip") return OnError::kSkip;
+  return Status::Usage("--on-error must be fail or skip, not '" + name + "'");
+}
+
+Result<std::vector<size_t>> ApplyOnError(const ValidationReport& report, OnError policy) {
+  if (!report.ok() && policy == OnError::kFail) {
+    std::string message = report.problems.front().message;
+    if (report.problems.size() > 1) {
+      message += " (and " + std::to_string(report.problems.size() - 1) +
+                 " more problems; `xmas data validate` lists them, --on-error skip leaves bad records out)";
+    }
+    return Status::InvalidInput(message);
+  }
+  for (const RecordProblem& p : report.problems) log::Warn("skipping record ", p.index, ": ", p.message);
+  if (!report.ok()) {
+    log::Warn("skipped ", report.bad_records.size(), " of ", report.num_records, " records with problems");
+  }
+  std::vector<size_t> good;
+  good.reserve(report.num_records - report.bad_records.size());
+  size_t b = 0;
+  for (size_t i = 0; i < report.num_records; ++i) {
+    if (b < report.bad_records.size() && report.bad_records[b] == i) {
+      ++b;
+    } else {
+      good.push_back(i);
+    }
+  }
+  return good;
+}
+
+Result<std::vector<size_t>> CheckRecords(const Dataset& dataset, const ValidateOptions& options, OnError policy) {
+  return ApplyOnError(ValidateDataset(dataset, options), policy);
+}
+
+}  // namespace xmas::data

@@ -1,0 +1,42 @@
+// `xmas data stats DATA [--json]`: records per source, text-only count, turns and lengths.
+#include <iostream>
+
+#include "command.h"
+#include "xmas/data/dataset.h"
+#include "xmas/data/stats.h"
+#include "xmas/data/validate.h"
+
+namespace {
+
+struct Options {
+  std::string data;
+  bool json = false;
+  std::string on_error;
+};
+
+xmas::Status Run(const Options& options) {
+  XMAS_ASSIGN_OR_RETURN(auto policy, xmas::data::ParseOnError(options.on_error));
+  xmas::data::LoadOptions load;
+  load.collect_record_problems = true;
+  XMAS_ASSIGN_OR_RETURN(auto dataset, xmas::data::Dataset::Load(options.data, load));
+  xmas::data::ValidateOptions readable;
+  readable.check_content = false;  // counting needs readable records, not valid ones
+  XMAS_ASSIGN_OR_RETURN(auto indices, xmas::data::CheckRecords(dataset, readable, policy));
+  XMAS_ASSIGN_OR_RETURN(auto stats, xmas::data::ComputeStats(dataset, indices));
+  std::cout << (options.json ? xmas::data::StatsToJson(stats) + "\n" : xmas::data::FormatStatsTable(stats));
+  return xmas::Status::Ok();
+}
+
+void AddStats(CLI::App& app) {
+  CLI::App* group = xmas::cli::GetOrAddGroup(app, "data", "Inspect, check and subset LLaVA-format datasets");
+  auto* cmd = group->add_subcommand(
+      "stats", "Count records by source and text-only; turns, characters and words per record (min/median/p90/max)");
+  auto options = std::make_shared<Options>();
+  cmd->add_option("DATA", options->data, "LLaVA JSON file")->required();
+  cmd->add_flag("--json", options->json, "Print one JSON object instead of a table");
+  xmas::cli::AddOnErrorOption(cmd, &options->on_error);
+  xmas::cli::SetAction(cmd, [options] { return Run(*options); });
+}
+XMAS_COMMAND("data stats", AddStats);
+
+}  // namespace
