@@ -1,4 +1,5 @@
 // XMAS and S2L: trajectories → stability → k-means → balanced sampling.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -19,7 +20,10 @@ struct Clustered {
   KMeansResult kmeans;
 };
 
-Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOptions& o) {
+// Official: every row in key order (as the authors). Default: the valid rows
+// in dataset order, so the result does not depend on the source's row order.
+Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOptions& o,
+                              const std::vector<size_t>& record_of_row) {
   Clustered c;
   std::vector<size_t> row_of;
   std::vector<float> x;
@@ -31,7 +35,13 @@ Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOption
     x = t->values;
   } else {
     if (o.standardize) Standardize(t);
-    x = ValidRows(*t, &row_of);
+    for (size_t r = 0; r < t->rows(); ++r) {
+      if (t->valid[r]) row_of.push_back(r);
+    }
+    std::sort(row_of.begin(), row_of.end(),
+              [&](size_t a, size_t b) { return record_of_row[a] < record_of_row[b]; });
+    x.reserve(row_of.size() * t->width());
+    for (size_t r : row_of) x.insert(x.end(), t->row(r), t->row(r) + t->width());
   }
   KMeansOptions ko;
   ko.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusterCount(row_of.size());
@@ -77,7 +87,7 @@ Result<Selection> SelectByTrajectories(const data::Dataset& ds, const SelectOpti
   watch.Lap("read trajectories", &sel.timings);
   const std::vector<double> tv = TotalVariation(t);
   watch.Lap("stability", &sel.timings);
-  XMAS_ASSIGN_OR_RETURN(Clustered c, ClusterRows(&t, official, o));
+  XMAS_ASSIGN_OR_RETURN(Clustered c, ClusterRows(&t, official, o, record_of_row));
   watch.Lap("k-means", &sel.timings);
 
   // Examples to sample from. Official: the rows in key order, then text-only
