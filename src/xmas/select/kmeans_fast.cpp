@@ -52,7 +52,8 @@ void BuildNeighbours(Centroids* C) {
         if (b != static_cast<size_t>(a)) row.push_back({Dist(C->at(a), C->at(b), C->d), static_cast<uint32_t>(b)});
       }
       const size_t keep = std::min(row.size(), C->m + 1);
-      std::partial_sort(row.begin(), row.begin() + keep, row.end());
+      if (keep < row.size()) std::nth_element(row.begin(), row.begin() + keep, row.end());
+      std::sort(row.begin(), row.begin() + keep);
       for (size_t j = 0; j < C->m; ++j) {
         C->nbr[a * C->m + j] = row[j].second;
         C->nbr_dist[a * C->m + j] = row[j].first;
@@ -184,6 +185,36 @@ size_t UpdateCentroids(const float* x, size_t n, const std::vector<int32_t>& a, 
   return splits;
 }
 
+// Exact nearest centroid of every row without scanning all k: start at the
+// nearest of a few pivot centroids, walk the neighbour graph downhill, then
+// let Search() prove (or fix) the answer.
+void AssignAll(const float* x, size_t n, const Centroids& C, int32_t* out) {
+  const size_t pivots = std::min<size_t>(C.k, 64);
+#pragma omp parallel for schedule(dynamic, 4096)
+  for (long i = 0; i < static_cast<long>(n); ++i) {
+    const float* xi = x + i * C.d;
+    uint32_t a = 0;
+    float du = kInf;
+    for (size_t p = 0; p < pivots; ++p) {
+      const uint32_t c = static_cast<uint32_t>(p * C.k / pivots);
+      const float dc = Dist(xi, C.at(c), C.d);
+      if (dc < du) du = dc, a = c;
+    }
+    for (bool moved = true; moved;) {
+      moved = false;
+      const uint32_t* nb = C.nbr.data() + a * C.m;
+      const uint32_t from = a;
+      for (size_t j = 0; j < C.m; ++j) {
+        const float dj = Dist(xi, C.at(nb[j]), C.d);
+        if (dj < du) du = dj, a = nb[j];
+      }
+      moved = a != from;
+    }
+    float bd, sd;
+    out[i] = static_cast<int32_t>(Search(xi, a, du, C, &bd, &sd));
+  }
+}
+
 }  // namespace
 
 void NearestCentroids(const float* x, size_t n, size_t d, const float* centroids, size_t k,
@@ -263,7 +294,7 @@ Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeans
   if (nt == n) {
     for (size_t i = 0; i < nt; ++i) r.assignment[perm[i]] = s.a[i];
   } else {
-    NearestCentroids(x, n, d, C.c.data(), k, r.assignment.data());
+    AssignAll(x, n, C, r.assignment.data());
   }
   r.centroids = std::move(C.c);
   return r;
