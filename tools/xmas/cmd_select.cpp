@@ -21,7 +21,7 @@ xmas::Status Run(Args& a) {
   if (a.o.compat == Compat::kOfficial && (a.o.keep_all_k || a.o.standardize || a.o.within != Within::kStability)) {
     return xmas::Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize or --within");
   }
-  if (a.o.method != "xmas" && a.o.method != "random" && a.o.trajectories.empty()) {
+  if (a.o.method != "random" && a.o.trajectories.empty()) {
     return xmas::Status::Usage("--method " + a.o.method + " needs --trajectories");
   }
   return RunSelect(a.o);
