@@ -21,6 +21,9 @@ Result<KMeansResult> FaissKMeans(const float* x, size_t n, size_t d, const KMean
   cp.max_points_per_centroid = o.max_points_per_centroid;
   cp.min_points_per_centroid = 1;  // only silences FAISS's own stderr warning
   KMeansResult r;
+  log::Info("k-means (FAISS, as the authors): ", o.k, " clusters, ", o.iterations, " iterations, ",
+            std::min<size_t>(n, static_cast<size_t>(o.k) * o.max_points_per_centroid), " of ", n,
+            " rows train (FAISS reports no progress)");
   try {
     faiss::Clustering clus(static_cast<int>(d), o.k, cp);
     faiss::IndexFlatL2 index(static_cast<faiss::Index::idx_t>(d));
