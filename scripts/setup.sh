@@ -15,6 +15,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   dataset-fashion-mnist   # real photographs for the demo data
   fonts-dejavu-core       # font for the rendered-text demo source
+  chromium                # headless check that the HTML report renders (test_eval)
 )
 
 missing=()

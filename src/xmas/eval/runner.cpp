@@ -1,0 +1,247 @@
+#include "xmas/eval/runner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+
+#include "xmas/data/dataset.h"
+#include "xmas/eval/eval_report.h"
+#include "xmas/eval/report_builder.h"
+#include "xmas/eval/results_table.h"
+#include "xmas/eval/runner_steps.h"
+#include "xmas/util/atomic_file.h"
+#include "xmas/util/log.h"
+
+namespace xmas::eval {
+namespace fs = std::filesystem;
+using internal::RunContext;
+using internal::SelectionRun;
+using nlohmann::json;
+
+namespace {
+
+// Everything the study has produced so far (for the table and the report).
+struct Progressed {
+  std::vector<SelectionRun> runs;
+  bool full_evaluated = false;
+  StepStamp full_target, full_eval;
+  double proxy_seconds = 0;       // proxy pretrain + finetune + trajectories
+  bool has_store = false;
+  StepStamp store;
+  std::optional<data::Dataset> dataset;
+  std::vector<std::string> notes;
+};
+
+std::vector<SelectionRun> Plan(const ExperimentConfig& c) {
+  std::vector<SelectionRun> runs;
+  std::vector<double> budgets = c.selection.budgets;
+  std::sort(budgets.begin(), budgets.end());
+  for (double b : budgets) {
+    for (const auto& m : c.selection.methods) {
+      std::vector<uint64_t> seeds = c.selection.seeds;
+      if (m != "random") seeds.resize(1);  // deterministic given the seed: one run
+      for (uint64_t s : seeds) {
+        SelectionRun r;
+        r.method = m;
+        r.budget = b;
+        r.seed = s;
+        r.tag = RunTag(m, b, s);
+        r.needs_proxy = !FeaturesForMethods({m}).empty();
+        runs.push_back(r);
+      }
+    }
+  }
+  return runs;
+}
+
+int CountSteps(const ExperimentConfig& c, const std::vector<SelectionRun>& runs, bool selection_only) {
+  bool proxy = !FeaturesForMethods(c.selection.methods).empty();
+  int n = (c.data.uses_demo() ? 1 : 0) + (c.tokenizer.path.empty() ? 1 : 0);
+  if (proxy) n += (c.proxy.pretrain_enabled ? 1 : 0) + 2;
+  n += static_cast<int>(runs.size());
+  if (!selection_only) n += (c.target.pretrain_enabled ? 1 : 0) + 2 + 2 * static_cast<int>(runs.size());
+  return n;
+}
+
+Result<EvalReport> ReadScores(RunContext* ctx, const std::string& tag) {
+  std::string path = ctx->Path("eval/" + tag + "/scores.json");
+  XMAS_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return EvalReportFromJson(text, path);
+}
+
+// Pretrain (optional) then fine-tune the proxy on the full data; then the store.
+Status RunProxy(RunContext* ctx, Progressed* p) {
+  const ExperimentConfig& c = ctx->config();
+  internal::TrainSpec spec;
+  spec.model = &c.proxy;
+  if (c.proxy.pretrain_enabled && !ctx->data.pretrain.empty()) {
+    spec.label = "proxy pretrain";
+    spec.out = ctx->Path("proxy/pretrain");
+    spec.stage = "pretrain";
+    spec.data = ctx->data.pretrain;
+    spec.data_stamp = ctx->data.stamp;
+    spec.recipe = &c.proxy.pretrain;
+    XMAS_ASSIGN_OR_RETURN(spec.init_stamp, internal::TrainStep(ctx, spec));
+    spec.init = spec.out + "/final";
+    p->proxy_seconds += spec.init_stamp.seconds;
+  }
+  spec.label = "proxy finetune";
+  spec.out = ctx->Path("proxy/finetune");
+  spec.stage = "finetune";
+  spec.data = ctx->data.train;
+  spec.recipe = &c.proxy.finetune;
+  XMAS_ASSIGN_OR_RETURN(StepStamp proxy, internal::TrainStep(ctx, spec));
+  p->proxy_seconds += proxy.seconds;
+  XMAS_ASSIGN_OR_RETURN(StepStamp store, internal::TrajectoryStep(ctx, spec.out, proxy,
+                                                                 FeaturesForMethods(c.selection.methods)));
+  p->proxy_seconds += store.seconds;
+  p->has_store = true;
+  p->store = store;
+  return Status::Ok();
+}
+
+Status RunTargets(RunContext* ctx, Progressed* p) {
+  const ExperimentConfig& c = ctx->config();
+  internal::TrainSpec spec;
+  spec.model = &c.target;
+  if (c.target.pretrain_enabled && !ctx->data.pretrain.empty()) {
+    spec.label = "target pretrain";
+    spec.out = ctx->Path("target/pretrain");
+    spec.stage = "pretrain";
+    spec.data = ctx->data.pretrain;
+    spec.data_stamp = ctx->data.stamp;
+    spec.recipe = &c.target.pretrain;
+    XMAS_ASSIGN_OR_RETURN(spec.init_stamp, internal::TrainStep(ctx, spec));
+    spec.init = spec.out + "/final";
+  }
+  spec.stage = "finetune";
+  spec.recipe = &c.target.finetune;
+  spec.label = "target full";
+  spec.out = ctx->Path("target/full");
+  spec.data = ctx->data.train;
+  spec.data_stamp = ctx->data.stamp;
+  XMAS_ASSIGN_OR_RETURN(p->full_target, internal::TrainStep(ctx, spec));
+  XMAS_ASSIGN_OR_RETURN(p->full_eval, internal::EvalStep(ctx, "full", spec.out, p->full_target));
+  p->full_evaluated = true;
+  for (auto& r : p->runs) {
+    spec.label = "target " + r.tag;
+    spec.out = ctx->Path("target/" + r.tag);
+    spec.data = ctx->Path("select/" + r.tag + "/subset.json");
+    spec.data_stamp = r.select;
+    XMAS_ASSIGN_OR_RETURN(r.target, internal::TrainStep(ctx, spec));
+    r.trained = true;
+    XMAS_ASSIGN_OR_RETURN(r.eval, internal::EvalStep(ctx, r.tag, spec.out, r.target));
+    r.evaluated = true;
+  }
+  return Status::Ok();
+}
+
+Status RunAll(RunContext* ctx, const RunnerOptions& options, Progressed* p) {
+  const ExperimentConfig& c = ctx->config();
+  XMAS_RETURN_IF_ERROR(internal::PrepareData(ctx));
+  XMAS_RETURN_IF_ERROR(internal::PrepareTokenizer(ctx));
+  if (!FeaturesForMethods(c.selection.methods).empty()) XMAS_RETURN_IF_ERROR(RunProxy(ctx, p));
+  data::LoadOptions load;
+  load.show_progress = false;
+  XMAS_ASSIGN_OR_RETURN(data::Dataset ds, data::Dataset::Load(ctx->data.train, load));
+  p->dataset.emplace(std::move(ds));
+  for (auto& r : p->runs) {
+    XMAS_ASSIGN_OR_RETURN(r.select, internal::SelectStep(ctx, *p->dataset, r.method, r.budget, r.seed,
+                                                         r.needs_proxy ? &p->store : nullptr));
+    r.selected = true;
+  }
+  if (options.selection_only) {
+    p->notes.push_back("selection only: no target was trained or evaluated");
+    return Status::Ok();
+  }
+  return RunTargets(ctx, p);
+}
+
+// The results of every evaluated run, relative to the full-data target.
+Result<std::optional<ResultsTable>> Tabulate(RunContext* ctx, const Progressed& p) {
+  if (!p.full_evaluated) return std::optional<ResultsTable>();
+  XMAS_ASSIGN_OR_RETURN(EvalReport full_report, ReadScores(ctx, "full"));
+  RunResult full;
+  full.method = "full";
+  full.scores = full_report.Scores();
+  full.train_seconds = p.full_target.seconds;
+  full.examples = p.dataset ? p.dataset->size() : 0;
+  std::vector<RunResult> results;
+  for (const auto& r : p.runs) {
+    if (!r.evaluated) continue;
+    XMAS_ASSIGN_OR_RETURN(EvalReport report, ReadScores(ctx, r.tag));
+    RunResult rr;
+    rr.method = r.method;
+    rr.budget = r.budget;
+    rr.seed = r.seed;
+    rr.scores = report.Scores();
+    rr.selection_seconds = r.select.seconds + (r.needs_proxy ? p.proxy_seconds : 0);
+    rr.train_seconds = r.target.seconds;
+    results.push_back(std::move(rr));
+  }
+  return std::optional<ResultsTable>(BuildResultsTable(results, full));
+}
+
+Status WriteOutputs(RunContext* ctx, const Progressed& p, const Status& run_status, ExperimentOutcome* out) {
+  XMAS_ASSIGN_OR_RETURN(std::optional<ResultsTable> table, Tabulate(ctx, p));
+  out->notes = p.notes;
+  if (!run_status.ok()) out->notes.push_back("stopped early: " + run_status.message());
+  if (table) {
+    out->results_markdown = ResultsToMarkdown(*table);
+    out->results_md_path = ctx->Path("results.md");
+    out->results_csv_path = ctx->Path("results.csv");
+    XMAS_RETURN_IF_ERROR(WriteFileAtomic(out->results_md_path, "# " + ctx->config().name + "\n\n" +
+                                                                   out->results_markdown));
+    XMAS_RETURN_IF_ERROR(WriteFileAtomic(out->results_csv_path, ResultsToCsv(*table)));
+  }
+  internal::ReportInputs in{ctx, &p.runs, p.dataset ? &*p.dataset : nullptr, p.has_store,
+                            table ? &*table : nullptr, out->notes};
+  out->report_path = ctx->Path("report.html");
+  return WriteFileAtomic(out->report_path, RenderReportHtml(internal::BuildReportData(in)));
+}
+
+}  // namespace
+
+std::string FeaturesForMethods(const std::vector<std::string>& methods) {
+  std::vector<std::string> features;
+  auto add = [&](const char* f) {
+    if (std::find(features.begin(), features.end(), f) == features.end()) features.push_back(f);
+  };
+  for (const auto& m : methods) {
+    if (m == "xmas") add("svd");
+    if (m == "s2l" || m == "perplexity") add("loss");
+    if (m == "el2n" || m == "d2-pruning") add("el2n");
+    if (m == "semdedup" || m == "d2-pruning" || m == "coincide") add("embed");
+    if (m == "clip-score") add("clip");
+  }
+  std::string out;
+  for (const auto& f : features) out += (out.empty() ? "" : ",") + f;
+  return out;
+}
+
+std::string RunTag(const std::string& method, double budget, uint64_t seed) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", budget);
+  return method + "-" + buf + "-s" + std::to_string(seed);
+}
+
+Result<ExperimentOutcome> RunExperiment(const ExperimentConfig& config, const RunnerOptions& options) {
+  ExperimentOutcome outcome;
+  outcome.out_dir = options.out_dir.empty() ? "runs/" + config.name : options.out_dir;
+  std::error_code ec;
+  fs::create_directories(outcome.out_dir, ec);
+  if (ec) return Status::IoError(outcome.out_dir + ": cannot create: " + ec.message());
+  XMAS_RETURN_IF_ERROR(WriteFileAtomic(outcome.out_dir + "/config.json", ConfigToJson(config).dump(2) + "\n"));
+  Progressed p;
+  p.runs = Plan(config);
+  RunContext ctx(config, outcome.out_dir, CountSteps(config, p.runs, options.selection_only));
+  Status st = RunAll(&ctx, options, &p);
+  Status written = WriteOutputs(&ctx, p, st, &outcome);
+  for (const auto& step : ctx.steps()) ++(step.cached ? outcome.steps_cached : outcome.steps_run);
+  if (!st.ok()) return st.WithPrefix("experiment '" + config.name + "' (report so far: " + outcome.report_path + ")");
+  XMAS_RETURN_IF_ERROR(written);
+  return outcome;
+}
+
+}  // namespace xmas::eval

@@ -1,0 +1,72 @@
+#include "xmas/eval/experiment_config.h"
+
+#include <gtest/gtest.h>
+
+namespace xmas::eval {
+namespace {
+
+TEST(ExperimentConfig, ParsesFieldsAndKeepsDefaults) {
+  auto c = ParseExperimentConfig(R"({
+    "name": "t", "data": {"demo": {"size": "small", "seed": 3}},
+    "proxy": {"model": "tiny", "finetune": {"save_every": 7, "learning_rate": 1e-3}},
+    "trajectories": {"checkpoints": 4},
+    "selection": {"methods": ["xmas", "random"], "budgets": [5, 50], "seeds": [0, 1, 2]},
+    "eval": {"limit": 10}
+  })", "/cfg/t.json");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->name, "t");
+  EXPECT_EQ(c->data.demo_size, "small");
+  EXPECT_EQ(c->data.demo_seed, 3u);
+  EXPECT_EQ(c->proxy.finetune.save_every, 7);
+  EXPECT_DOUBLE_EQ(c->proxy.finetune.learning_rate, 1e-3);
+  EXPECT_EQ(c->proxy.finetune.batch_size, 8);  // default kept
+  EXPECT_EQ(c->trajectories.checkpoints, 4);
+  EXPECT_EQ(c->selection.budgets, (std::vector<double>{5, 50}));
+  EXPECT_EQ(c->selection.seeds.size(), 3u);
+  EXPECT_EQ(c->eval.limit, 10);
+}
+
+TEST(ExperimentConfig, RelativePathsAreRelativeToTheConfig) {
+  auto c = ParseExperimentConfig(R"({"data": {"train": "d/train.json", "bench": "d/bench"}})",
+                                 "/cfg/x.json");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->data.train, "/cfg/d/train.json");
+  EXPECT_EQ(c->data.bench, "/cfg/d/bench");
+  EXPECT_EQ(c->name, "x");
+}
+
+void ExpectError(const std::string& text, const std::string& fragment) {
+  auto c = ParseExperimentConfig(text, "c.json");
+  ASSERT_FALSE(c.ok()) << text;
+  EXPECT_NE(c.status().message().find(fragment), std::string::npos) << c.status().message();
+  EXPECT_EQ(c.status().message().find('\n'), std::string::npos);
+}
+
+TEST(ExperimentConfig, ErrorsNameTheField) {
+  const std::string demo = R"("data": {"demo": {"size": "small"}})";
+  ExpectError("{" + demo + R"(, "selection": {"budgets": [10, 150]}})",
+              "c.json: field 'selection.budgets[1]': expected a number in (0, 100]");
+  ExpectError("{" + demo + R"(, "proxy": {"finetune": {"lr": 1}}})",
+              "field 'proxy.finetune.lr': unknown field");
+  ExpectError("{" + demo + R"(, "seletion": {}})", "field 'seletion': unknown field");
+  ExpectError(R"({"data": {"demo": {"size": "huge"}}})", "field 'data.demo.size'");
+  ExpectError(R"({"proxy": {}})", "field 'data': missing");
+  ExpectError(R"({"data": {"train": "a.json"}})", "field 'data.bench'");
+  ExpectError("{" + demo + R"(, "trajectories": {"mode": "rand"}})", "trajectories.mode");
+  ExpectError("{" + demo + R"(, "proxy": {"finetune": {"batch_size": 0}}})",
+              "'proxy.finetune.batch_size': expected an integer >= 1");
+  ExpectError("[1", "not valid JSON");
+}
+
+TEST(ExperimentConfig, ToJsonRoundTripsThroughParse) {
+  auto c = ParseExperimentConfig(R"({"data": {"demo": {"size": "bench"}}, "selection": {"budgets": [30]}})",
+                                 "c.json");
+  ASSERT_TRUE(c.ok());
+  auto j = ConfigToJson(*c);
+  auto again = ParseExperimentConfig(j.dump(), "c.json");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(ConfigToJson(*again), j);
+}
+
+}  // namespace
+}  // namespace xmas::eval
