@@ -1,5 +1,6 @@
 // `xmas data stats DATA [--json]`: records per source, text-only count, turns and lengths.
 #include <iostream>
+#include <numeric>
 
 #include "command.h"
 #include "xmas/data/dataset.h"
@@ -19,9 +20,15 @@ xmas::Status Run(const Options& options) {
   xmas::data::LoadOptions load;
   load.collect_record_problems = true;
   XMAS_ASSIGN_OR_RETURN(auto dataset, xmas::data::Dataset::Load(options.data, load));
-  xmas::data::ValidateOptions readable;
-  readable.check_content = false;  // counting needs readable records, not valid ones
-  XMAS_ASSIGN_OR_RETURN(auto indices, xmas::data::CheckRecords(dataset, readable, policy));
+  std::vector<size_t> indices(dataset.size());
+  std::iota(indices.begin(), indices.end(), size_t{0});
+  if (policy == xmas::data::OnError::kSkip || !dataset.load_problems().empty()) {
+    // Counting needs readable records, not valid ones. (With fail and a clean
+    // load, ComputeStats itself stops at the first unreadable record.)
+    xmas::data::ValidateOptions readable;
+    readable.check_content = false;
+    XMAS_ASSIGN_OR_RETURN(indices, xmas::data::CheckRecords(dataset, readable, policy));
+  }
   XMAS_ASSIGN_OR_RETURN(auto stats, xmas::data::ComputeStats(dataset, indices));
   std::cout << (options.json ? xmas::data::StatsToJson(stats) + "\n" : xmas::data::FormatStatsTable(stats));
   return xmas::Status::Ok();
