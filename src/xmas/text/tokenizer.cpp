@@ -1,12 +1,29 @@
 #include "xmas/text/tokenizer.h"
 
-#include <sentencepiece_processor.h>
+#include <cstdlib>
 
+#include "xmas/text/sentencepiece_api.h"
 #include "xmas/util/atomic_file.h"
 
 namespace xmas::text {
+namespace {
 
-Tokenizer::Tokenizer() : sp_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {}
+// The shim is loaded before any Tokenizer exists (FromSerialized), so this
+// cannot fail afterwards.
+const SentencePieceApi& Api() { return *GetSentencePieceApi().value(); }
+
+// Takes ownership of a shim error string.
+std::string TakeError(char* error) {
+  std::string text = error != nullptr ? error : "unknown error";
+  if (error != nullptr) Api().free_buffer(error);
+  return text;
+}
+
+}  // namespace
+
+void Tokenizer::SpmDeleter::operator()(XmasSpm* spm) const { Api().free_model(spm); }
+
+Tokenizer::Tokenizer() = default;
 Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
 Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 Tokenizer::~Tokenizer() = default;
@@ -17,10 +34,12 @@ Result<Tokenizer> Tokenizer::Load(const std::string& model_path) {
 }
 
 Result<Tokenizer> Tokenizer::FromSerialized(std::string_view model_proto, const std::string& name) {
+  XMAS_ASSIGN_OR_RETURN(const SentencePieceApi* api, GetSentencePieceApi());
   Tokenizer tok;
-  auto st = tok.sp_->LoadFromSerializedProto(model_proto);
-  if (!st.ok()) {
-    return Status::InvalidInput(name + ": not a SentencePiece model: " + st.ToString());
+  char* error = nullptr;
+  tok.sp_.reset(api->load(model_proto.data(), model_proto.size(), &error));
+  if (!tok.sp_) {
+    return Status::InvalidInput(name + ": not a SentencePiece model: " + TakeError(error));
   }
   XMAS_RETURN_IF_ERROR(tok.Init(name));
   return tok;
@@ -28,11 +47,13 @@ Result<Tokenizer> Tokenizer::FromSerialized(std::string_view model_proto, const 
 
 Status Tokenizer::Init(const std::string& name) {
   name_ = name;
-  vocab_size_ = sp_->GetPieceSize();
-  bos_id_ = sp_->bos_id();
-  eos_id_ = sp_->eos_id();
-  unk_id_ = sp_->unk_id();
-  pad_id_ = sp_->pad_id() >= 0 ? sp_->pad_id() : unk_id_;
+  const SentencePieceApi& api = Api();
+  vocab_size_ = api.piece_size(sp_.get());
+  bos_id_ = api.special_id(sp_.get(), XMAS_SPM_BOS);
+  eos_id_ = api.special_id(sp_.get(), XMAS_SPM_EOS);
+  unk_id_ = api.special_id(sp_.get(), XMAS_SPM_UNK);
+  const int32_t pad = api.special_id(sp_.get(), XMAS_SPM_PAD);
+  pad_id_ = pad >= 0 ? pad : unk_id_;
   // The templates need both ends of a sequence; a model trained with
   // bos_id=-1 or eos_id=-1 cannot mark them.
   if (bos_id_ < 0 || eos_id_ < 0) {
@@ -43,10 +64,15 @@ Status Tokenizer::Init(const std::string& name) {
 }
 
 Result<std::vector<int32_t>> Tokenizer::Encode(std::string_view text) const {
-  std::vector<int> ids;
-  auto st = sp_->Encode(text, &ids);
-  if (!st.ok()) return Status::InvalidInput(name_ + ": cannot encode text: " + st.ToString());
-  return std::vector<int32_t>(ids.begin(), ids.end());
+  int* ids = nullptr;
+  size_t count = 0;
+  char* error = nullptr;
+  if (Api().encode(sp_.get(), text.data(), text.size(), &ids, &count, &error) != 0) {
+    return Status::InvalidInput(name_ + ": cannot encode text: " + TakeError(error));
+  }
+  std::vector<int32_t> out(ids, ids + count);
+  Api().free_buffer(ids);
+  return out;
 }
 
 Result<std::string> Tokenizer::Decode(const std::vector<int32_t>& ids) const {
@@ -56,16 +82,24 @@ Result<std::string> Tokenizer::Decode(const std::vector<int32_t>& ids) const {
     if (id < 0 || id >= vocab_size_) continue;  // the image id, padding labels
     kept.push_back(id);
   }
-  std::string out;
-  auto st = sp_->Decode(kept, &out);
-  if (!st.ok()) return Status::InvalidInput(name_ + ": cannot decode ids: " + st.ToString());
+  char* text = nullptr;
+  size_t length = 0;
+  char* error = nullptr;
+  if (Api().decode(sp_.get(), kept.data(), kept.size(), &text, &length, &error) != 0) {
+    return Status::InvalidInput(name_ + ": cannot decode ids: " + TakeError(error));
+  }
+  std::string out(text, length);
+  Api().free_buffer(text);
   return out;
 }
 
 std::string Tokenizer::Piece(int32_t id) const {
   if (id == image_id()) return "<image>";
   if (id < 0 || id >= vocab_size_) return "";
-  return sp_->IdToPiece(id);
+  char* piece = Api().id_to_piece(sp_.get(), id);
+  std::string out = piece != nullptr ? piece : "";
+  Api().free_buffer(piece);
+  return out;
 }
 
 std::string FormatTokens(const Tokenizer& tokenizer, const std::vector<int32_t>& ids) {

@@ -21,9 +21,7 @@
 
 #include "xmas/util/status.h"
 
-namespace sentencepiece {
-class SentencePieceProcessor;
-}
+struct XmasSpm;  // sentencepiece_shim.h
 
 namespace xmas::text {
 
@@ -57,10 +55,13 @@ class Tokenizer {
   const std::string& name() const { return name_; }
 
  private:
+  struct SpmDeleter {
+    void operator()(XmasSpm* spm) const;
+  };
   Tokenizer();
   Status Init(const std::string& name);
 
-  std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;
+  std::unique_ptr<XmasSpm, SpmDeleter> sp_;
   std::string name_;
   int32_t vocab_size_ = 0;
   int32_t bos_id_ = -1;

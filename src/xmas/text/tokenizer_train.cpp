@@ -1,8 +1,8 @@
 #include "xmas/text/tokenizer_train.h"
 
-#include <sentencepiece_trainer.h>
-
 #include <unordered_map>
+
+#include "xmas/text/sentencepiece_api.h"
 
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"
@@ -12,18 +12,6 @@ namespace {
 
 constexpr const char* kMarker = "<image>";
 
-class VectorIterator : public sentencepiece::SentenceIterator {
- public:
-  explicit VectorIterator(const std::vector<std::string>& sentences) : sentences_(sentences) {}
-  bool done() const override { return i_ >= sentences_.size(); }
-  void Next() override { ++i_; }
-  const std::string& value() const override { return sentences_[i_]; }
-  sentencepiece::util::Status status() const override { return {}; }
-
- private:
-  const std::vector<std::string>& sentences_;
-  size_t i_ = 0;
-};
 
 }  // namespace
 
@@ -71,16 +59,33 @@ Result<std::string> TrainTokenizerToProto(const std::vector<std::string>& senten
       {"shuffle_input_sentence", "false"},
       {"minloglevel", log::Enabled(log::Level::kDebug) ? "0" : "2"},
   };
-  VectorIterator it(sentences);
-  std::string proto;
+  XMAS_ASSIGN_OR_RETURN(const SentencePieceApi* api, GetSentencePieceApi());
+  std::vector<const char*> keys, values;
+  for (const auto& [key, value] : args) {
+    keys.push_back(key.c_str());
+    values.push_back(value.c_str());
+  }
+  std::vector<const char*> texts;
+  std::vector<size_t> lengths;
+  for (const std::string& sentence : sentences) {
+    texts.push_back(sentence.data());
+    lengths.push_back(sentence.size());
+  }
   log::Info("training a ", options.model_type, " tokenizer (vocab ", options.vocab_size, ") on ",
             sentences.size(), " sentences");
-  auto st = sentencepiece::SentencePieceTrainer::Train(args, &it, &proto);
-  if (!st.ok()) {
-    return Status::InvalidInput("tokenizer training failed: " + st.ToString() +
+  char* proto = nullptr;
+  size_t proto_len = 0;
+  char* error = nullptr;
+  if (api->train(keys.data(), values.data(), keys.size(), texts.data(), lengths.data(),
+                 texts.size(), &proto, &proto_len, &error) != 0) {
+    std::string why = error != nullptr ? error : "unknown error";
+    api->free_buffer(error);
+    return Status::InvalidInput("tokenizer training failed: " + why +
                                 (options.byte_fallback ? " (byte fallback needs 256 extra pieces)" : ""));
   }
-  return proto;
+  std::string out(proto, proto_len);
+  api->free_buffer(proto);
+  return out;
 }
 
 Status TrainTokenizer(const std::vector<std::string>& sentences,
