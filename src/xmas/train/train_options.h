@@ -50,7 +50,7 @@ struct TrainOptions {
   // Bookkeeping.
   int64_t save_every = 0;          // checkpoint every N optimizer steps (0: none)
   int64_t tokenizer_vocab = 0;     // when training a tokenizer; 0: from the config
-  int64_t threads = 2;             // torch intra-op threads
+  int64_t threads = 1;             // torch intra-op threads (1: see BENCHMARKS.md "Training")
   std::string device = "cpu";      // "cpu" | "cuda" | "cuda:N"
   std::string dtype = "float32";
   bool skip_bad_records = false;   // --on-error skip: drop records that fail to encode
