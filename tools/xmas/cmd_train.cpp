@@ -2,7 +2,7 @@
 #include <memory>
 
 #include "command.h"
-#include "xmas/train/trainer.h"
+#include "xmas/train/train.h"
 
 namespace {
 

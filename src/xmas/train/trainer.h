@@ -25,6 +25,7 @@
 #include "xmas/model/model.h"
 #include "xmas/train/example_source.h"
 #include "xmas/train/schedule.h"
+#include "xmas/train/train.h"
 #include "xmas/train/train_options.h"
 #include "xmas/train/trainer_state.h"
 #include "xmas/util/status.h"
@@ -81,8 +82,5 @@ class Trainer {
   CosineSchedule schedule_{0, 1, 0};
   TrainerState state_;
 };
-
-// Trainer::Create + Run.
-Status Train(const TrainOptions& options);
 
 }  // namespace xmas::train
