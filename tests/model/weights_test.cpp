@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
+#include "xmas/model/model_dir.h"
 #include "xmas/model/safetensors.h"
 #include "xmas/model/weights.h"
 #include "xmas/util/atomic_file.h"
@@ -230,6 +231,25 @@ TEST_F(WeightsTest, TiedEmbeddingsHaveNoSeparateHead) {
     for (const auto& p : a->parameters()) n += p.numel();
     return n;
   }());
+}
+
+TEST_F(WeightsTest, InitAndDescribeAModelDirectory) {
+  InitOptions opts;
+  opts.config = "tiny";
+  opts.output_dir = Path("tiny");
+  opts.dtype = "bfloat16";
+  ASSERT_TRUE(InitModelDir(opts).ok());
+  EXPECT_FALSE(InitModelDir(opts).ok());  // not empty, no --overwrite
+  auto text = DescribeModelDir(opts.output_dir);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  const auto n = CountParameters(PresetConfig("tiny").value()).total();
+  EXPECT_NE(text->find("parameters: " + std::to_string(n)), std::string::npos) << *text;
+  EXPECT_NE(text->find("BF16 x"), std::string::npos) << *text;
+  auto model = LoadModel(opts.output_dir, torch::kCPU, torch::kBFloat16);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto out = model.value()->Forward(testing::MakeBatch(model.value()->config(), {{24, 2}, {20, -1}}));
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_TRUE(std::isfinite(out->loss.item<double>()));
 }
 
 }  // namespace
