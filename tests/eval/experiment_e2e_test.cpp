@@ -17,33 +17,32 @@ using testing::ScratchDir;
 std::string SmokeConfig(const std::string& budgets) {
   return R"({
     "name": "smoke",
-    "data": {"demo": {"size": "small", "seed": 0, "scale": 0.04}},
-    "tokenizer": {"vocab_size": 300},
-    "threads": 2,
-    "proxy": {"model": "tiny",
-              "pretrain": {"learning_rate": 1e-3, "batch_size": 16, "trainable": "all"},
-              "finetune": {"learning_rate": 1e-3, "batch_size": 16, "save_every": 2}},
-    "trajectories": {"checkpoints": 3, "batch_size": 16},
+    "data": {"demo": {"size": "small", "seed": 0, "scale": 0.02}},
+    "tokenizer": {"vocab_size": 400},
+    "threads": 1,
+    "proxy": {"model": "tiny", "pretrain_enabled": false,
+              "finetune": {"learning_rate": 1e-3, "batch_size": 8, "max_steps": 4, "save_every": 2}},
+    "trajectories": {"checkpoints": 2, "batch_size": 16},
     "selection": {"methods": ["xmas", "random"], "budgets": )" + budgets + R"(, "seeds": [0, 1],
-                  "clusters": 4},
+                  "clusters": 3},
     "target": {"model": "tiny", "pretrain_enabled": false,
-               "finetune": {"learning_rate": 1e-3, "batch_size": 16}},
-    "eval": {"max_new_tokens": 3, "batch_size": 8, "limit": 4}
+               "finetune": {"learning_rate": 1e-3, "batch_size": 8, "max_steps": 2}},
+    "eval": {"max_new_tokens": 2, "batch_size": 8, "limit": 2}
   })";
 }
 
 TEST(ExperimentEndToEnd, ReducedDemoRunsResumesAndExtends) {
   ScratchDir dir;
-  auto config = ParseExperimentConfig(SmokeConfig("[20, 50]"), dir / "smoke.json");
+  auto config = ParseExperimentConfig(SmokeConfig("[50]"), dir / "smoke.json");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   RunnerOptions options;
   options.out_dir = dir / "out";
   auto first = RunExperiment(*config, options);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  // data, tokenizer, proxy pretrain + finetune, store, 6 selections, target full + 6, 7 evals
-  EXPECT_EQ(first->steps_run, 5 + 6 + 7 + 7);
+  // data, tokenizer, proxy finetune, store, 3 selections, target full + 3, 4 evals
+  EXPECT_EQ(first->steps_run, 4 + 3 + 4 + 4);
   EXPECT_EQ(first->steps_cached, 0);
-  EXPECT_NE(first->results_markdown.find("| random (2 seeds) | 20% |"), std::string::npos)
+  EXPECT_NE(first->results_markdown.find("| random (2 seeds) | 50% |"), std::string::npos)
       << first->results_markdown;
   EXPECT_NE(first->results_markdown.find("| xmas | 50% |"), std::string::npos);
   for (const auto& f : {first->results_md_path, first->results_csv_path, first->report_path}) {
@@ -52,19 +51,19 @@ TEST(ExperimentEndToEnd, ReducedDemoRunsResumesAndExtends) {
   auto html = ReadFile(first->report_path);
   ASSERT_TRUE(html.ok());
   EXPECT_NE(html->find("Trajectories of sampled clusters"), std::string::npos);
-  EXPECT_NE(html->find("xmas-20-s0"), std::string::npos);  // composition of the subset
+  EXPECT_NE(html->find("xmas-50-s0"), std::string::npos);  // composition of the subset
 
   auto again = RunExperiment(*config, options);  // nothing changed: everything cached
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->steps_run, 0);
   EXPECT_EQ(again->results_markdown, first->results_markdown);
 
-  auto extended = ParseExperimentConfig(SmokeConfig("[20, 30, 50]"), dir / "smoke.json");
+  auto extended = ParseExperimentConfig(SmokeConfig("[20, 50]"), dir / "smoke.json");
   ASSERT_TRUE(extended.ok());
   auto third = RunExperiment(*extended, options);
   ASSERT_TRUE(third.ok()) << third.status().ToString();
-  EXPECT_EQ(third->steps_run, 3 * 3);  // select + target + eval for xmas-30, random-30 × 2 seeds
-  EXPECT_NE(third->results_markdown.find("| xmas | 30% |"), std::string::npos);
+  EXPECT_EQ(third->steps_run, 3 * 3);  // select + target + eval for xmas-20, random-20 × 2 seeds
+  EXPECT_NE(third->results_markdown.find("| xmas | 20% |"), std::string::npos);
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ struct TrainSettings {
   int64_t max_length = 0;       // 0 = no truncation
   int64_t save_every = 0;       // proxy fine-tuning: a checkpoint every N steps
   uint64_t seed = 0;
-  std::string trainable;        // e.g. "all", "connector,llm" ("" = the stage's default)
+  std::string trainable;        // e.g. "vision,connector,llm" ("" = the stage's default)
   nlohmann::json ToJson() const;
 };
 
@@ -95,7 +95,7 @@ struct ExperimentConfig {
   std::string name;
   std::string path;             // the config file (for messages and relative paths)
   std::string device = "cpu";   // "cpu" | "cuda" | "cuda:N"
-  int64_t threads = 2;          // torch intra-op threads for every step
+  int64_t threads = 1;          // torch intra-op threads for every step (1: see BENCHMARKS.md, Training)
   DataSettings data;
   TokenizerSettings tokenizer;
   ModelSettings proxy;
