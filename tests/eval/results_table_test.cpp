@@ -54,12 +54,17 @@ TEST(ResultsTable, SeedsAggregateToMeanAndSampleStd) {
   EXPECT_EQ(FormatCell(t.rows[2].arp), "90.0");
 }
 
-TEST(ResultsTable, ZeroReferenceLeavesRpUndefined) {
+TEST(ResultsTable, ZeroReferenceLeavesRpUndefinedAndOutOfArp) {
   RunResult full = MakeRun("full", 100, 0, 0, 50, 0, 10);
-  ResultsTable t = BuildResultsTable({MakeRun("xmas", 50, 0, 10, 50, 1, 5)}, full);
+  ResultsTable t = BuildResultsTable({MakeRun("xmas", 50, 0, 10, 25, 1, 5)}, full);
   EXPECT_FALSE(t.rows[0].rp[1].defined());  // vqa reference is 0
-  EXPECT_FALSE(t.rows[0].arp.defined());    // ARP needs every benchmark
-  EXPECT_EQ(FormatCell(t.rows[0].arp), "–");
+  EXPECT_EQ(FormatCell(t.rows[0].rp[1]), "–");
+  EXPECT_DOUBLE_EQ(t.rows[0].arp.mean, 50.0);  // pope only: 25/50
+  EXPECT_EQ(t.arp_excluded, (std::vector<std::string>{"vqa"}));
+  EXPECT_NE(ResultsToMarkdown(t).find("ARP averages 1 of 2 benchmarks: the full-data target scores 0 on vqa"),
+            std::string::npos);
+  RunResult zero = MakeRun("full", 100, 0, 0, 0, 0, 10);
+  EXPECT_FALSE(BuildResultsTable({MakeRun("xmas", 50, 0, 1, 1, 1, 5)}, zero).rows[0].arp.defined());
 }
 
 TEST(ResultsTable, MarkdownAndCsv) {

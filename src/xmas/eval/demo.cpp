@@ -27,7 +27,12 @@ std::string DescribeExperiment(const ExperimentConfig& c) {
     }
     return out;
   };
-  std::string data = c.data.uses_demo() ? "demo data '" + c.data.demo_size + "'" : c.data.train;
+  std::string data = c.data.train;
+  if (c.data.uses_demo()) {
+    char scale[32];
+    std::snprintf(scale, sizeof scale, "%g", c.data.demo_scale);
+    data = "demo data '" + c.data.demo_size + "'" + (c.data.demo_scale != 1.0 ? std::string(" at scale ") + scale : "");
+  }
   return data + "; proxy " + c.proxy.model + " with T=" + std::to_string(c.trajectories.checkpoints) +
          " checkpoints; methods " + join(c.selection.methods, "") + " at " + join(c.selection.budgets, "%") +
          " (random seeds " + join(c.selection.seeds, "") + "); target " + c.target.model;

@@ -21,7 +21,7 @@ const char* kStyle =
     "tr.full td{font-weight:bold;background:#fafafa}"
     ".note{background:#fff6d5;border-left:4px solid #e6b800;padding:.5em 1em;margin:.5em 0}"
     "section{margin:2em 0}svg{display:block;margin:.5em 0;max-width:100%;height:auto}"
-    "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}";
+    "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}div.wide{overflow-x:auto}";
 
 std::string Section(const std::string& id, const std::string& title, const std::string& body) {
   return "<section id=\"" + id + "\">\n<h2>" + XmlEscape(title) + "</h2>\n" + body + "</section>\n";
@@ -59,7 +59,7 @@ void TableRow(const ResultsRow& row, bool full, std::string* out) {
 std::string ResultsSection(const ReportData& d) {
   if (!d.has_results) return Section("results", "Results", Missing("No evaluation results yet."));
   const ResultsTable& t = d.table;
-  std::string h = "<table>\n<thead><tr><th rowspan=\"2\">method</th><th rowspan=\"2\">budget</th>";
+  std::string h = "<div class=\"wide\"><table>\n<thead><tr><th rowspan=\"2\">method</th><th rowspan=\"2\">budget</th>";
   for (const auto& b : t.benchmarks) h += "<th colspan=\"2\">" + XmlEscape(b) + "</th>";
   h += "<th rowspan=\"2\">ARP</th><th rowspan=\"2\">selection ×full</th><th rowspan=\"2\">training ×full</th>"
        "<th rowspan=\"2\">total ×full</th></tr>\n<tr>";
@@ -67,7 +67,10 @@ std::string ResultsSection(const ReportData& d) {
   h += "</tr></thead>\n<tbody>\n";
   TableRow(t.full, true, &h);
   for (const auto& r : t.rows) TableRow(r, false, &h);
-  h += "</tbody></table>\n<p>RP = 100 · score / score of the full-data target; ARP = mean RP over the "
+  h += "</tbody></table></div>\n";
+  std::string note = ArpNote(t);
+  if (!note.empty()) h += "<p class=\"note\">" + XmlEscape(note) + "</p>\n";
+  h += "<p>RP = 100 · score / score of the full-data target; ARP = mean RP over the "
        "benchmarks; times are relative to training the target on the full data (" +
        FormatDuration(t.full_train_seconds) + ").</p>\n";
   return Section("results", "Results", h);

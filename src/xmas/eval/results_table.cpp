@@ -35,7 +35,7 @@ RunValues ValuesOf(const RunResult& run, const std::vector<std::string>& benches
       ++rp_n;
     }
   }
-  v.arp = rp_n > 0 && rp_n == static_cast<int>(benches.size()) ? rp_sum / rp_n : kNaN;
+  v.arp = rp_n > 0 ? rp_sum / rp_n : kNaN;  // over the benchmarks with a defined RP
   v.sel = Ratio(run.selection_seconds, full_seconds);
   v.train = Ratio(run.train_seconds, full_seconds);
   v.total = Ratio(run.selection_seconds + run.train_seconds, full_seconds);
@@ -134,7 +134,10 @@ std::string FormatCell(const Cell& cell, int decimals) {
 
 ResultsTable BuildResultsTable(const std::vector<RunResult>& runs, const RunResult& full) {
   ResultsTable table;
-  for (const auto& [name, score] : full.scores) table.benchmarks.push_back(name);
+  for (const auto& [name, score] : full.scores) {
+    table.benchmarks.push_back(name);
+    if (!(score > 0)) table.arp_excluded.push_back(name);
+  }
   table.full_train_seconds = full.train_seconds;
   double ref = full.train_seconds;
   table.full = AggregateRow("full", 100, {ValuesOf(full, table.benchmarks, full, ref)},
@@ -162,6 +165,15 @@ ResultsTable BuildResultsTable(const std::vector<RunResult>& runs, const RunResu
   return table;
 }
 
+std::string ArpNote(const ResultsTable& table) {
+  if (table.arp_excluded.empty()) return "";
+  std::string names;
+  for (const auto& b : table.arp_excluded) names += (names.empty() ? "" : ", ") + b;
+  return "ARP averages " + std::to_string(table.benchmarks.size() - table.arp_excluded.size()) + " of " +
+         std::to_string(table.benchmarks.size()) + " benchmarks: the full-data target scores 0 on " + names +
+         ", so their RP is undefined.";
+}
+
 std::string ResultsToMarkdown(const ResultsTable& table) {
   std::string out = "| method | budget |";
   std::string rule = "| --- | ---: |";
@@ -174,6 +186,8 @@ std::string ResultsToMarkdown(const ResultsTable& table) {
   out += rule;
   MarkdownRow(table.full, &out);
   for (const auto& row : table.rows) MarkdownRow(row, &out);
+  std::string note = ArpNote(table);
+  if (!note.empty()) out += "\n" + note + "\n";
   return out;
 }
 

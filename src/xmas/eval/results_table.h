@@ -1,7 +1,7 @@
 // The experiment's results table (SPEC §6): one row per method × budget, the
 // full-data target as the reference row. Per benchmark the score and the
 // relative performance RP = 100·score/score_full; ARP = mean RP over the
-// benchmarks; the cost as selection time and target-training time relative
+// benchmarks (those where score_full > 0; the others have no RP); the cost as selection time and target-training time relative
 // to training the target on the full data. Methods run with several seeds
 // (random) are aggregated per seed first and shown as mean ± spread, the
 // spread being the sample standard deviation over seeds.
@@ -49,6 +49,9 @@ struct ResultsTable {
   std::vector<std::string> benchmarks;
   ResultsRow full;                 // the reference (RP 100 by definition)
   double full_train_seconds = 0;
+  // Benchmarks whose full-data score is 0: their RP is undefined and ARP
+  // averages the others (the table says so).
+  std::vector<std::string> arp_excluded;
   std::vector<ResultsRow> rows;    // ascending budget; methods in first-seen order
 };
 
@@ -57,6 +60,9 @@ struct ResultsTable {
 ResultsTable BuildResultsTable(const std::vector<RunResult>& runs, const RunResult& full);
 
 Cell Aggregate(const std::vector<double>& values);  // NaN values are left out
+
+// "" or one sentence naming the benchmarks left out of ARP.
+std::string ArpNote(const ResultsTable& table);
 
 // "12.3" or "12.3 ± 0.4"; "–" when undefined.
 std::string FormatCell(const Cell& cell, int decimals = 1);

@@ -211,11 +211,13 @@ std::string BarChart(const ChartSpec& spec, const std::vector<std::string>& seri
   }
   if (spec.reference_y) Extend(*spec.reference_y, &y0, &y1);
   Frame f = MakeFrame(spec, 0, 1, y0, y1);
-  std::string s = Open(spec) + Axes(spec, f);
+  bool rotate = groups.size() > 8;
+  ChartSpec axes = spec;
+  if (rotate) axes.x_label.clear();  // the slanted category names take its place
+  std::string s = Open(spec) + Axes(axes, f);
   double slot = groups.empty() ? 0 : (f.right - f.left) / groups.size();
   double nser = std::max<size_t>(1, series_names.size());
   double bar = slot * 0.8 / nser;
-  bool rotate = groups.size() > 8;
   for (size_t g = 0; g < groups.size(); ++g) {
     double gx = f.left + slot * g + slot * 0.1;
     for (size_t i = 0; i < groups[g].values.size(); ++i) {
