@@ -70,22 +70,30 @@ Result<EvalReport> ReadScores(RunContext* ctx, const std::string& tag) {
   return EvalReportFromJson(text, path);
 }
 
+// The optional pretrain stage of the proxy or the target (`role`). When it
+// runs, `spec` leaves with init/init_stamp pointing at its final weights, so
+// the fine-tune stage starts from them; otherwise `spec` is untouched.
+Status RunPretrain(RunContext* ctx, const ModelSettings& model, const std::string& role,
+                   internal::TrainSpec* spec) {
+  if (!model.pretrain_enabled || ctx->data.pretrain.empty()) return Status::Ok();
+  spec->label = role + " pretrain";
+  spec->out = ctx->Path(role + "/pretrain");
+  spec->stage = "pretrain";
+  spec->data = ctx->data.pretrain;
+  spec->data_stamp = ctx->data.stamp;
+  spec->recipe = &model.pretrain;
+  XMAS_ASSIGN_OR_RETURN(spec->init_stamp, internal::TrainStep(ctx, *spec));
+  spec->init = spec->out + "/final";
+  return Status::Ok();
+}
+
 // Pretrain (optional) then fine-tune the proxy on the full data; then the store.
 Status RunProxy(RunContext* ctx, Progressed* p) {
   const ExperimentConfig& c = ctx->config();
   internal::TrainSpec spec;
   spec.model = &c.proxy;
-  if (c.proxy.pretrain_enabled && !ctx->data.pretrain.empty()) {
-    spec.label = "proxy pretrain";
-    spec.out = ctx->Path("proxy/pretrain");
-    spec.stage = "pretrain";
-    spec.data = ctx->data.pretrain;
-    spec.data_stamp = ctx->data.stamp;
-    spec.recipe = &c.proxy.pretrain;
-    XMAS_ASSIGN_OR_RETURN(spec.init_stamp, internal::TrainStep(ctx, spec));
-    spec.init = spec.out + "/final";
-    p->proxy_seconds += spec.init_stamp.seconds;
-  }
+  XMAS_RETURN_IF_ERROR(RunPretrain(ctx, c.proxy, "proxy", &spec));
+  p->proxy_seconds += spec.init_stamp.seconds;
   spec.label = "proxy finetune";
   spec.out = ctx->Path("proxy/finetune");
   spec.stage = "finetune";
@@ -105,16 +113,7 @@ Status RunTargets(RunContext* ctx, Progressed* p) {
   const ExperimentConfig& c = ctx->config();
   internal::TrainSpec spec;
   spec.model = &c.target;
-  if (c.target.pretrain_enabled && !ctx->data.pretrain.empty()) {
-    spec.label = "target pretrain";
-    spec.out = ctx->Path("target/pretrain");
-    spec.stage = "pretrain";
-    spec.data = ctx->data.pretrain;
-    spec.data_stamp = ctx->data.stamp;
-    spec.recipe = &c.target.pretrain;
-    XMAS_ASSIGN_OR_RETURN(spec.init_stamp, internal::TrainStep(ctx, spec));
-    spec.init = spec.out + "/final";
-  }
+  XMAS_RETURN_IF_ERROR(RunPretrain(ctx, c.target, "target", &spec));
   spec.stage = "finetune";
   spec.recipe = &c.target.finetune;
   spec.label = "target full";
