@@ -1,13 +1,12 @@
 // Fuzzes the .npy reader: any bytes must give an array whose data size
 // matches its shape, or a clean error; never a crash or a huge allocation.
-#include <cstddef>
-#include <cstdint>
 #include <cstdlib>
 #include <string>
 
+#include "fuzz_target.h"
 #include "xmas/util/npy.h"
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+XMAS_FUZZ_TARGET(npy) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   auto array = xmas::DecodeNpy(bytes, "fuzz.npy");
   if (array.ok()) {

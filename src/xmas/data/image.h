@@ -77,8 +77,13 @@ Image PadToSquare(const Image& image, const std::array<uint8_t, 3>& colour);
 // Resizes with a bicubic (Catmull-Rom) filter, antialiased when shrinking.
 Image Resize(const Image& image, int width, int height);
 
+// Largest square kPad builds: a 1 x 40000 strip is within the pixel limit
+// but its padded square would need 4.8 GB (found by fuzz/image_fuzz.cpp).
+constexpr uint64_t kMaxPaddedPixels = 50'000'000;
+
 // The vision tower's input: 3 x size x size floats, channel-major (CHW).
-// Errors if the options are invalid (size < 1, std == 0).
+// Errors if the options are invalid (size < 1, std == 0) or kPad's square
+// would exceed kMaxPaddedPixels.
 Result<std::vector<float>> Preprocess(const Image& image, const PreprocessOptions& options);
 
 // LoadImage + Preprocess.

@@ -61,6 +61,13 @@ Result<std::vector<float>> Preprocess(const Image& image, const PreprocessOption
       image.rgb.size() != static_cast<size_t>(image.width) * image.height * 3) {
     return Status::InvalidInput("image has no pixels or a wrong buffer size");
   }
+  const uint64_t side = static_cast<uint64_t>(std::max(image.width, image.height));
+  if (options.mode == ResizeMode::kPad && side * side > kMaxPaddedPixels) {
+    return Status::InvalidInput("image " + std::to_string(image.width) + "x" + std::to_string(image.height) +
+                                " pads to a square of " + std::to_string(side * side) +
+                                " pixels, above the limit of " + std::to_string(kMaxPaddedPixels) +
+                                " (resize mode 'square' does not pad)");
+  }
   const Image squared = options.mode == ResizeMode::kPad ? PadToSquare(image, PadColour(options.mean)) : image;
   const Image resized = Resize(squared, options.size, options.size);
   const size_t plane = static_cast<size_t>(options.size) * options.size;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -25,6 +26,14 @@ const std::regex& SvdPattern() {
 const std::regex& LossPattern() {
   static const std::regex re(R"(checkpoint-(\d+)_loss\.json)");
   return re;
+}
+
+// A decimal number from a file name; false if it does not fit `*out`.
+template <typename Int>
+bool ParseNameNumber(const std::string& digits, Int* out) {
+  const char* end = digits.data() + digits.size();
+  auto [ptr, ec] = std::from_chars(digits.data(), end, *out);
+  return ec == std::errc() && ptr == end;
 }
 
 std::string Quote(std::string_view key) { return "'" + std::string(key) + "'"; }
@@ -180,9 +189,15 @@ Result<std::vector<OfficialFile>> ListOfficialFiles(const std::string& dir, Offi
     const std::string name = entry.path().filename().string();
     if (!std::regex_match(name, m, re)) continue;
     OfficialFile f;
-    f.step = std::stoll(m[1].str());
-    f.top_k = metric == OfficialMetric::kAttnSvd ? std::stoi(m[3].str()) : 0;
     f.path = entry.path().string();
+    if (!ParseNameNumber(m[1].str(), &f.step)) {
+      return Status::InvalidInput(f.path + ": the step in the file name is out of range");
+    }
+    if (metric == OfficialMetric::kAttnSvd &&
+        (!ParseNameNumber(m[3].str(), &f.top_k) || f.top_k < 1 || f.top_k > kMaxOfficialTopK)) {
+      return Status::InvalidInput(f.path + ": top-k in the file name must be 1.." +
+                                  std::to_string(kMaxOfficialTopK));
+    }
     files.push_back(f);
   }
   if (ec) return Status::IoError(dir + ": cannot list directory: " + ec.message());
@@ -213,6 +228,10 @@ Result<Trajectories> ReadOfficialTrajectories(const std::string& dir,
                                               const OfficialReadOptions& options) {
   XMAS_ASSIGN_OR_RETURN(auto files, ListOfficialFiles(dir, options.metric));
   int top_k = options.top_k;
+  if (top_k > kMaxOfficialTopK) {
+    return Status::InvalidInput("--top-k " + std::to_string(top_k) + ": at most " +
+                                std::to_string(kMaxOfficialTopK));
+  }
   if (options.metric == OfficialMetric::kAttnSvd && top_k <= 0) {
     top_k = files[0].top_k;
     for (const auto& f : files) {

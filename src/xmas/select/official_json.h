@@ -21,6 +21,11 @@ namespace xmas::select {
 
 enum class OfficialMetric { kAttnSvd, kLoss };
 
+// Largest k accepted (in a file name or as an option): k values per row and
+// checkpoint are kept in memory, so a name may not choose the allocation.
+// Attention matrices have at most a few thousand image tokens.
+constexpr int kMaxOfficialTopK = 1 << 14;
+
 struct OfficialFile {
   int64_t step = 0;
   int top_k = 0;     // from "top<k>" in the name; 0 for loss files

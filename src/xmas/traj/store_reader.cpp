@@ -1,6 +1,8 @@
 // Store (reading side of store.h).
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
+#include <type_traits>
 
 #include "xmas/traj/store.h"
 #include "xmas/util/atomic_file.h"
@@ -20,6 +22,28 @@ bool SafeRelative(const std::string& rel) {
   return true;
 }
 
+// obj[key] if present (else `fallback`), checked to be of T's JSON type:
+// nlohmann's value() throws on a wrong type, and a float read as an int
+// would be undefined when out of range (both found by fuzz/store_fuzz.cpp).
+template <typename T>
+Result<T> Field(const json& obj, const char* key, T fallback, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end()) return fallback;
+  bool ok;
+  if constexpr (std::is_same_v<T, bool>) {
+    ok = it->is_boolean();
+  } else if constexpr (std::is_integral_v<T>) {
+    ok = it->is_number_integer() && (it->is_number_unsigned() ? it->template get<uint64_t>() <= 1u << 30
+                                                              : std::abs(it->template get<int64_t>()) <= 1 << 30);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    ok = it->is_string();
+  } else {
+    ok = it->is_object();
+  }
+  if (!ok) return Status::InvalidInput(where + ": field '" + key + "': wrong type or out of range");
+  return it->template get<T>();
+}
+
 Result<FeatureInfo> ParseFeature(const std::string& where, const std::string& name, const json& j,
                                  size_t n) {
   FeatureInfo f;
@@ -34,8 +58,11 @@ Result<FeatureInfo> ParseFeature(const std::string& where, const std::string& na
     return Status::InvalidInput(at + ".shape: expected [" + std::to_string(n) + "] or [" +
                                 std::to_string(n) + ", D]");
   }
+  if (shape.size() == 2 && shape[1].get<uint64_t>() > (1u << 30)) {
+    return Status::InvalidInput(at + ".shape: D is out of range");
+  }
   f.cols = shape.size() == 2 ? shape[1].get<int64_t>() : -1;
-  f.per_checkpoint = j.value("per_checkpoint", false);
+  XMAS_ASSIGN_OR_RETURN(f.per_checkpoint, Field(j, "per_checkpoint", false, at));
   if (f.per_checkpoint) {
     if (!j.contains("files") || !j["files"].is_object()) return Status::InvalidInput(at + ".files: expected an object");
     for (const auto& [step, path] : j["files"].items()) {
@@ -62,17 +89,21 @@ bool Store::IsStore(const std::string& dir) {
   auto text = xmas::ReadFile(dir + "/manifest.json");
   if (!text.ok()) return false;
   json m = json::parse(*text, nullptr, false);
-  return m.is_object() && m.value("format", "") == kStoreFormat;
+  if (!m.is_object()) return false;
+  auto format = Field<std::string>(m, "format", "", dir);
+  return format.ok() && *format == kStoreFormat;
 }
 
 Result<Store> Store::Open(const std::string& dir) {
   const std::string mpath = dir + "/manifest.json";
   XMAS_ASSIGN_OR_RETURN(std::string text, xmas::ReadFile(mpath));
   json m = json::parse(text, nullptr, false);
-  if (!m.is_object() || m.value("format", "") != kStoreFormat) {
+  auto format = m.is_object() ? Field<std::string>(m, "format", "", mpath) : Result<std::string>("");
+  if (!format.ok() || *format != kStoreFormat) {
     return Status::InvalidInput(mpath + ": not an " + std::string(kStoreFormat) + " manifest");
   }
-  if (m.value("version", 0) != kStoreVersion) {
+  XMAS_ASSIGN_OR_RETURN(const int version, Field(m, "version", 0, mpath));
+  if (version != kStoreVersion) {
     return Status::InvalidInput(mpath + ": field 'version': expected " + std::to_string(kStoreVersion));
   }
   if (!m.contains("num_examples") || !m["num_examples"].is_number_unsigned()) {
@@ -81,9 +112,9 @@ Result<Store> Store::Open(const std::string& dir) {
   const size_t n = m["num_examples"].get<size_t>();
   Store s;
   s.dir_ = dir;
-  s.top_k_ = m.value("top_k", 0);
-  s.settings_ = m.value("settings", json::object());
-  const std::string ids_rel = m.value("ids_file", "ids.txt");
+  XMAS_ASSIGN_OR_RETURN(s.top_k_, Field(m, "top_k", 0, mpath));
+  XMAS_ASSIGN_OR_RETURN(s.settings_, Field(m, "settings", json::object(), mpath));
+  XMAS_ASSIGN_OR_RETURN(const std::string ids_rel, Field<std::string>(m, "ids_file", "ids.txt", mpath));
   if (!SafeRelative(ids_rel)) return Status::InvalidInput(mpath + ": field 'ids_file': bad path");
   XMAS_ASSIGN_OR_RETURN(s.ids_, xmas::ReadFile(dir + "/" + ids_rel));
   s.offsets_.assign(1, 0);
@@ -94,7 +125,7 @@ Result<Store> Store::Open(const std::string& dir) {
     return Status::InvalidInput(dir + "/" + ids_rel + ": expected " + std::to_string(n) +
                                 " newline-terminated ids, found " + std::to_string(s.size()));
   }
-  const std::string valid_rel = m.value("valid_file", "valid.npy");
+  XMAS_ASSIGN_OR_RETURN(const std::string valid_rel, Field<std::string>(m, "valid_file", "valid.npy", mpath));
   if (!SafeRelative(valid_rel)) return Status::InvalidInput(mpath + ": field 'valid_file': bad path");
   XMAS_ASSIGN_OR_RETURN(NpyArray mask, ReadNpy(dir + "/" + valid_rel));
   if (mask.type != NpyType::kInt32 || mask.shape.size() != 1 || mask.rows() != static_cast<int64_t>(n)) {
