@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "xmas/data/jpeg_guard.h"
+#include "xmas/data/image_guard.h"
 #include "xmas/util/atomic_file.h"
 
 namespace xmas::data {
@@ -35,6 +35,7 @@ Result<ImageInfo> InfoFromBytes(std::string_view bytes, const std::string& name,
   if (!IsSupportedFormat(bytes)) return Status::InvalidInput(name + ": not a PNG, JPEG, BMP or GIF image");
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return Status::InvalidInput(name + ": image too large");
   if (StartsWith(bytes, "\xFF\xD8\xFF")) XMAS_RETURN_IF_ERROR(CheckJpegHuffmanTables(bytes, name));
+  if (StartsWith(bytes, "\x89PNG")) XMAS_RETURN_IF_ERROR(CheckPngChunkLengths(bytes, name));
   ImageInfo info;
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   if (!stbi_info_from_memory(data, static_cast<int>(bytes.size()), &info.width, &info.height, &info.channels)) {

@@ -138,9 +138,12 @@ Status ReadTop(const Json& j, const std::string& source, ModelConfig* c) {
   return layer.status();
 }
 
+// Sizes are also capped, so a hostile config.json cannot make the model
+// allocate a tensor of a size it chose (layer counts lower: they multiply).
 Status CheckPositive(const std::string& field, int64_t value) {
-  if (value > 0) return Status::Ok();
-  return Status::InvalidInput("field '" + field + "': must be positive, got " +
+  const int64_t limit = field.find("num_hidden_layers") != std::string::npos ? kMaxConfigLayers : kMaxConfigDim;
+  if (value > 0 && value <= limit) return Status::Ok();
+  return Status::InvalidInput("field '" + field + "': must be in 1.." + std::to_string(limit) + ", got " +
                               std::to_string(value));
 }
 
@@ -231,6 +234,12 @@ Status Validate(const ModelConfig& c) {
     return Status::InvalidInput("field 'vision_feature_layer': " +
                                 std::to_string(c.vision_feature_layer) + " is outside a tower of " +
                                 std::to_string(c.vision.num_hidden_layers) + " layers");
+  }
+  XMAS_RETURN_IF_ERROR(CheckPositive("text_config.max_position_embeddings", c.text.max_position_embeddings));
+  const int64_t parameters = CountParameters(c).total();
+  if (parameters > kMaxModelParameters) {
+    return Status::InvalidInput("config: " + std::to_string(parameters) + " parameters, above the limit of " +
+                                std::to_string(kMaxModelParameters));
   }
   if (c.torch_dtype != "float32" && c.torch_dtype != "float16" && c.torch_dtype != "bfloat16") {
     return Status::InvalidInput("field 'torch_dtype': expected float32, float16 or bfloat16, got '" +

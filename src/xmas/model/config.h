@@ -87,6 +87,12 @@ struct ModelConfig {
 // heads dividing attention heads, even head_dim (RoPE), image_size a multiple
 // of patch_size, known activations/projector/strategy, feature layer in range.
 // The message names the field ("text_config.num_key_value_heads: ...").
+// Limits (a config file may not choose an absurd allocation): every size
+// <= kMaxConfigDim, layer counts <= kMaxConfigLayers, and at most
+// kMaxModelParameters parameters in all (LLaVA-1.5-13B has 1.3e10).
+constexpr int64_t kMaxConfigDim = 1 << 20;
+constexpr int64_t kMaxConfigLayers = 4096;
+constexpr int64_t kMaxModelParameters = int64_t{1} << 36;
 Status Validate(const ModelConfig& config);
 
 // Parses config.json text. `source` names the file in errors. Validates.

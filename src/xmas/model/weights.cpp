@@ -117,6 +117,12 @@ Status LoadFile(const std::string& file, std::map<std::string, torch::Tensor>& p
       return Status::Internal(file + ": tensor '" + e.name + "': size mismatch");
     }
     XMAS_RETURN_IF_ERROR(reader.Read(e, buffer.data_ptr()));
+    // A NaN/Inf weight would only show later as a non-finite loss: name it here.
+    torch::Tensor bad = torch::isfinite(buffer.view(-1)).logical_not().nonzero();
+    if (bad.numel() > 0) {
+      return Status::InvalidInput(file + ": tensor '" + e.name + "': non-finite value (NaN or Inf) at element " +
+                                  std::to_string(bad[0].item<int64_t>()));
+    }
     param.copy_(buffer);
     loaded->insert(name);
     ++report->loaded;

@@ -34,7 +34,8 @@ struct LoadReport {
 };
 
 // `path` is a .safetensors file or a directory holding model.safetensors or
-// model.safetensors.index.json (+ shards).
+// model.safetensors.index.json (+ shards). A NaN or Inf in a loaded tensor
+// is an error naming the file, the tensor and the element.
 Result<LoadReport> LoadWeights(Model& model, const std::string& path,
                                const LoadOptions& options = {});
 

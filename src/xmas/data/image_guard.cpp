@@ -1,4 +1,4 @@
-#include "xmas/data/jpeg_guard.h"
+#include "xmas/data/image_guard.h"
 
 #include <cstdint>
 
@@ -65,6 +65,22 @@ Status CheckJpegHuffmanTables(std::string_view bytes, const std::string& name) {
     const int length = c.Get16();
     c.Skip(length >= 2 ? static_cast<size_t>(length - 2) : 0);
     if (marker == 0xDA) c.SkipScanData();
+  }
+  return Status::Ok();
+}
+
+Status CheckPngChunkLengths(std::string_view bytes, const std::string& name) {
+  for (size_t at = 8; at + 8 <= bytes.size();) {  // after the signature; a chunk: length, type, data, CRC
+    uint32_t length = 0;
+    for (int i = 0; i < 4; ++i) length = (length << 8) | static_cast<uint8_t>(bytes[at + i]);
+    const std::string_view type = bytes.substr(at + 4, 4);
+    if (length > bytes.size() - at - 8) {
+      return Status::InvalidInput(name + ": corrupt PNG (chunk '" + std::string(type) + "' at byte " +
+                                  std::to_string(at) + " claims " + std::to_string(length) +
+                                  " bytes, past the end of the file)");
+    }
+    if (type == "IEND") break;
+    at += 12 + static_cast<size_t>(length);
   }
   return Status::Ok();
 }

@@ -1,0 +1,28 @@
+// Pre-decoding checks for bugs of the stb_image we link (Debian's v2.27),
+// found by fuzz/image_fuzz.cpp (replays: tests/data/fuzz-regressions/image/).
+// They run before any stb call on the bytes (stbi_info reads JPEG tables too).
+//   - JPEG: a DHT segment whose 16 code counts add up to more than 256 makes
+//     stbi__build_huffman / stbi__process_marker write past their 257- and
+//     256-byte tables (memory corruption).
+//   - PNG: stb grows its IDAT buffer to a chunk's declared length before
+//     reading it, so a 60-byte file can make it allocate 2 GB.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "xmas/util/status.h"
+
+namespace xmas::data {
+
+// Walks the JPEG marker segments the way stb_image does (skipping bytes to
+// the next 0xFF, segment lengths, entropy-coded data up to the next marker)
+// and refuses a Huffman table of more than 256 codes. InvalidInput names
+// `name`. Other corruption is left to the decoder.
+Status CheckJpegHuffmanTables(std::string_view bytes, const std::string& name);
+
+// Walks the PNG chunks (after the signature) up to IEND and refuses a chunk
+// whose declared length runs past the end of the file.
+Status CheckPngChunkLengths(std::string_view bytes, const std::string& name);
+
+}  // namespace xmas::data
