@@ -74,39 +74,81 @@ TEST(FastKMeans, DeterministicAcrossThreadsAndFollowsTheSeed) {
   EXPECT_NE(KMeans(x.data(), per * k, d, o)->centroids, a->centroids);
 }
 
-// Plain Lloyd from the same initial centroids (the first k rows of the
-// seeded sample): the accelerated engine must make the same assignments.
+// Plain Lloyd from the same initial centroids as the engine (the first k
+// rows of the seeded sample), for `iterations` updates; returns the final
+// assignment and, per iteration, the objective of its assignment step.
+std::vector<int32_t> PlainLloyd(const std::vector<float>& x, size_t n, size_t d, size_t k, uint64_t seed,
+                                int iterations, std::vector<double>* objectives) {
+  std::vector<size_t> init(n);
+  for (size_t i = 0; i < n; ++i) init[i] = i;
+  Rng rng(seed);
+  rng.SampleToFront(&init, k);
+  std::vector<float> c(k * d);
+  for (size_t j = 0; j < k; ++j) std::copy(&x[init[j] * d], &x[init[j] * d] + d, &c[j * d]);
+  std::vector<int32_t> a(n);
+  for (int it = 0; it <= iterations; ++it) {
+    NearestCentroids(x.data(), n, d, c.data(), k, a.data());
+    if (it == iterations) break;
+    std::vector<double> sum(k * d, 0.0);
+    std::vector<size_t> count(k, 0);
+    double objective = 0;
+    for (size_t i = 0; i < n; ++i) {
+      ++count[a[i]];
+      for (size_t j = 0; j < d; ++j) {
+        const double t = static_cast<double>(x[i * d + j]) - c[a[i] * d + j];
+        objective += t * t;
+        sum[a[i] * d + j] += x[i * d + j];
+      }
+    }
+    objectives->push_back(objective);
+    for (size_t j = 0; j < k; ++j) {
+      EXPECT_GT(count[j], 0u) << "an empty cluster: pick another seed for this test";
+      for (size_t t = 0; t < d; ++t) c[j * d + t] = static_cast<float>(sum[j * d + t] / count[j]);
+    }
+  }
+  return a;
+}
+
+// The accelerated engine must make the same assignments as plain Lloyd.
 TEST(FastKMeans, SameAsPlainLloyd) {
   const size_t n = 1500, d = 8, k = 30;
   const auto x = Uniform(n, d, 9);
   KMeansOptions o;
   o.k = static_cast<int>(k);
   o.iterations = 12;
+  o.tolerance = 0;
   o.seed = 77;
   auto fast = KMeans(x.data(), n, d, o);
   ASSERT_TRUE(fast.ok());
-  std::vector<size_t> init(n);
-  for (size_t i = 0; i < n; ++i) init[i] = i;
-  Rng rng(o.seed);
-  rng.SampleToFront(&init, k);
-  std::vector<float> c(k * d);
-  for (size_t j = 0; j < k; ++j) std::copy(&x[init[j] * d], &x[init[j] * d] + d, &c[j * d]);
-  std::vector<int32_t> a(n);
-  for (int it = 0; it <= o.iterations; ++it) {
-    NearestCentroids(x.data(), n, d, c.data(), k, a.data());
-    if (it == o.iterations) break;
-    std::vector<double> sum(k * d, 0.0);
-    std::vector<size_t> count(k, 0);
-    for (size_t i = 0; i < n; ++i) {
-      ++count[a[i]];
-      for (size_t j = 0; j < d; ++j) sum[a[i] * d + j] += x[i * d + j];
-    }
-    for (size_t j = 0; j < k; ++j) {
-      ASSERT_GT(count[j], 0u) << "an empty cluster: pick another seed for this test";
-      for (size_t t = 0; t < d; ++t) c[j * d + t] = static_cast<float>(sum[j * d + t] / count[j]);
-    }
+  std::vector<double> objectives;
+  EXPECT_EQ(fast->assignment, PlainLloyd(x, n, d, k, o.seed, o.iterations, &objectives));
+}
+
+// With a tolerance it stops after the first iteration that improves the
+// objective by at most that fraction, and is then plain Lloyd stopped there.
+TEST(FastKMeans, ToleranceStopsAtTheFirstSmallImprovement) {
+  const size_t n = 1500, d = 8, k = 30;
+  const auto x = Uniform(n, d, 9);
+  KMeansOptions o;
+  o.k = static_cast<int>(k);
+  o.seed = 77;
+  o.tolerance = 0.01;
+  auto fast = KMeans(x.data(), n, d, o);
+  ASSERT_TRUE(fast.ok());
+  std::vector<double> objectives;
+  PlainLloyd(x, n, d, k, o.seed, 100, &objectives);
+  int expected = 0;
+  for (size_t it = 1; it < objectives.size() && expected == 0; ++it) {
+    if (objectives[it - 1] - objectives[it] <= o.tolerance * objectives[it - 1]) expected = static_cast<int>(it) + 1;
   }
-  EXPECT_EQ(fast->assignment, a);
+  ASSERT_GT(expected, 2);
+  EXPECT_EQ(fast->iterations_run, expected);
+  EXPECT_EQ(fast->assignment, PlainLloyd(x, n, d, k, o.seed, expected, &objectives));
+  o.tolerance = 0;
+  auto full = KMeans(x.data(), n, d, o);
+  ASSERT_TRUE(full.ok());
+  EXPECT_GT(full->iterations_run, expected);
+  EXPECT_LE(full->objective, fast->objective);
 }
 
 TEST(FastKMeans, TooFewPointsIsAnError) {

@@ -46,7 +46,10 @@ void AddSelect(CLI::App& app) {
   cmd->add_flag("--standardize", o.standardize, "z-score every trajectory dimension before k-means");
   cmd->add_option("--top-k", o.top_k, "Singular values per checkpoint (default: from the files)");
   cmd->add_option("--clusters", o.clusters, "k-means clusters (default N/665 in [1, 1000]; official 1000)");
-  cmd->add_option("--iterations", o.iterations, "k-means iterations (default 100)");
+  cmd->add_option("--iterations", o.iterations, "k-means iterations at most (default 100; official: exactly)");
+  cmd->add_option("--tolerance", o.tolerance,
+                  "k-means stops when an iteration improves its objective by less than this fraction "
+                  "(default 1e-3; 0: only when no assignment changes; ignored by --compat official)");
   cmd->add_option("--seed", o.seed, "Seed for k-means and every random choice (default 1234)");
   cmd->add_option("--within", a->within, "Order inside clusters: stability, random, centroid")
       ->check(CLI::IsMember({"stability", "random", "centroid"}));

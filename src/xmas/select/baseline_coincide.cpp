@@ -63,7 +63,7 @@ std::vector<size_t> MmdPrototypes(const std::vector<double>& K, size_t s, size_t
 
 }  // namespace
 
-Result<Selection> SelectCoincide(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f) {
+Result<Selection> SelectCoincide(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f) {
   size_t text_offset = 0;
   XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, Embedding(f, o.method, &text_offset));
   const int k = o.clusters > 0 ? o.clusters : DefaultClusterCount(e.rows);

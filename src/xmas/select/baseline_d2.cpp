@@ -40,7 +40,7 @@ std::vector<std::vector<Neighbour>> KnnGraph(const traj::FeatureMatrix& e, size_
 
 }  // namespace
 
-Result<Selection> SelectD2Pruning(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f) {
+Result<Selection> SelectD2Pruning(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f) {
   XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
   NormalizeRows(&e);
   std::vector<double> s(e.rows, 1.0);

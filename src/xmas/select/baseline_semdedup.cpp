@@ -12,7 +12,7 @@
 
 namespace xmas::select {
 
-Result<Selection> SelectSemDeDup(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f) {
+Result<Selection> SelectSemDeDup(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f) {
   XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
   NormalizeRows(&e);
   const int k = o.clusters > 0 ? o.clusters : DefaultClusterCount(e.rows);

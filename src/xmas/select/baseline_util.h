@@ -14,7 +14,7 @@ namespace xmas::select {
 // a row (the store was built from this dataset).
 class RecordFeatures {
  public:
-  static Result<RecordFeatures> Open(const data::Dataset& dataset, const std::string& dir);
+  static Result<RecordFeatures> Open(const data::DatasetIndex& dataset, const std::string& dir);
   // A static feature, or the last checkpoint of a per-checkpoint one; rows
   // in dataset order. NotFound naming the store and method if absent.
   Result<traj::FeatureMatrix> Get(const std::string& name, const std::string& method) const;
@@ -44,11 +44,11 @@ Result<std::vector<int32_t>> SphericalKMeans(const traj::FeatureMatrix& m, int k
 float Dot(const float* a, const float* b, size_t d);
 
 // A Selection with no clusters (chosen in the given order).
-Selection FlatSelection(const data::Dataset& ds, const SelectOptions& o, std::vector<size_t> chosen);
+Selection FlatSelection(const data::DatasetIndex& ds, const SelectOptions& o, std::vector<size_t> chosen);
 
 // semdedup, d2-pruning, coincide (each in its own file).
-Result<Selection> SelectSemDeDup(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f);
-Result<Selection> SelectD2Pruning(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f);
-Result<Selection> SelectCoincide(const data::Dataset& ds, const SelectOptions& o, const RecordFeatures& f);
+Result<Selection> SelectSemDeDup(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f);
+Result<Selection> SelectD2Pruning(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f);
+Result<Selection> SelectCoincide(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f);
 
 }  // namespace xmas::select

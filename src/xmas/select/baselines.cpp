@@ -13,7 +13,7 @@
 
 namespace xmas::select {
 
-Result<RecordFeatures> RecordFeatures::Open(const data::Dataset& ds, const std::string& dir) {
+Result<RecordFeatures> RecordFeatures::Open(const data::DatasetIndex& ds, const std::string& dir) {
   if (!traj::Store::IsStore(dir)) {
     return Status::NotFound(dir + ": baselines read a feature store (manifest.json); none found");
   }
@@ -109,7 +109,7 @@ Result<std::vector<int32_t>> SphericalKMeans(const traj::FeatureMatrix& m, int k
   return std::move(r.assignment);
 }
 
-Selection FlatSelection(const data::Dataset& ds, const SelectOptions& o, std::vector<size_t> chosen) {
+Selection FlatSelection(const data::DatasetIndex& ds, const SelectOptions& o, std::vector<size_t> chosen) {
   Selection s;
   s.method = o.method;
   s.population = ds.size();
@@ -147,7 +147,7 @@ Result<std::vector<double>> ClipScores(const RecordFeatures& f, const std::strin
 
 }  // namespace
 
-Result<Selection> SelectBaseline(const data::Dataset& ds, const SelectOptions& o) {
+Result<Selection> SelectBaseline(const data::DatasetIndex& ds, const SelectOptions& o) {
   const size_t budget = o.budget.Resolve(ds.size());
   if (budget > ds.size()) {
     return Status::Usage("--budget " + o.budget.text + ": more than the " + std::to_string(ds.size()) + " records");

@@ -10,7 +10,12 @@
 //  - kFast: our own exact Lloyd with Hamerly bounds and centroid-neighbour
 //    pruning, built for few dimensions (8 checkpoints) and k ≈ 1000. Same
 //    algorithm, not the same floating-point rounding as FAISS, so results
-//    agree with kFaiss only up to ties and rounding.
+//    agree with kFaiss only up to ties and rounding; and by default it stops
+//    once an iteration improves the objective by less than `tolerance`
+//    (1e-3) instead of always running `iterations`. On the 665k benchmark
+//    that is 41 iterations instead of 100, an objective 1.5% above the
+//    100-iteration one and 85% of the same subset, where another seed alone
+//    changes the objective by 3.6% and keeps 55% of the subset.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +32,10 @@ struct KMeansOptions {
   int iterations = 100;
   uint64_t seed = 1234;
   int max_points_per_centroid = 256;
+  // kFast only: stop once an iteration lowers the objective (Σ squared
+  // distance of the training rows) by at most this fraction; 0 runs all
+  // `iterations` unless no assignment changes. kFaiss always runs them all.
+  double tolerance = 1e-3;
   KMeansEngine engine = KMeansEngine::kFast;
   int threads = 0;  // 0 = all cores
 };

@@ -32,34 +32,73 @@ struct Centroids {
   std::vector<uint32_t> nbr;     // k × m, nearest other centroids, ascending
   std::vector<float> nbr_dist;   // k × m
   std::vector<float> radius;     // distance to the nearest unlisted centroid (inf if none)
+  std::vector<uint32_t> next;    // that centroid (UINT32_MAX if none)
   const float* at(size_t i) const { return c.data() + i * d; }
 };
 
+// Each centroid's m nearest others, exactly. Squared distances to all k
+// run over a transposed copy (vectorised over centroids); then only the
+// centroids no farther than the previous m + 1 nearest (at their new
+// distances) can be among the new m + 1 nearest, so only those are sorted.
 void BuildNeighbours(Centroids* C) {
-  const size_t k = C->k;
-  C->m = std::min(kNeighbours, k - 1);
+  const size_t k = C->k, d = C->d;
+  const size_t m = std::min(kNeighbours, k - 1);
+  std::vector<uint32_t> previous;  // the previous m + 1 nearest of each centroid
+  if (C->m == m && C->next.size() == k) {
+    previous.resize(k * (m + 1));
+    for (size_t a = 0; a < k; ++a) {
+      std::copy(C->nbr.begin() + a * m, C->nbr.begin() + (a + 1) * m, previous.begin() + a * (m + 1));
+      previous[a * (m + 1) + m] = C->next[a];
+    }
+  }
+  C->m = m;
   C->half_min.assign(k, kInf);
-  C->nbr.resize(k * C->m);
-  C->nbr_dist.resize(k * C->m);
+  C->nbr.resize(k * m);
+  C->nbr_dist.resize(k * m);
   C->radius.assign(k, kInf);
+  C->next.assign(k, UINT32_MAX);
+  std::vector<float> ct(d * k);  // transposed: ct[j * k + b]
+  for (size_t b = 0; b < k; ++b) {
+    for (size_t j = 0; j < d; ++j) ct[j * k + b] = C->c[b * d + j];
+  }
 #pragma omp parallel
   {
+    std::vector<float> d2(k);
     std::vector<std::pair<float, uint32_t>> row;
 #pragma omp for schedule(static)
     for (long a = 0; a < static_cast<long>(k); ++a) {
+      std::fill(d2.begin(), d2.end(), 0.f);
+      for (size_t j = 0; j < d; ++j) {  // same per-pair summation order as Dist()
+        const float ca = C->c[a * d + j];
+        const float* __restrict col = ct.data() + j * k;
+        float* __restrict out = d2.data();
+#pragma omp simd
+        for (size_t b = 0; b < k; ++b) {
+          const float t = ca - col[b];
+          out[b] += t * t;
+        }
+      }
+      float limit = kInf;
+      if (!previous.empty() && previous[a * (m + 1) + m] != UINT32_MAX) {
+        limit = 0.f;
+        for (size_t j = 0; j <= m; ++j) limit = std::max(limit, d2[previous[a * (m + 1) + j]]);
+      }
       row.clear();
       for (size_t b = 0; b < k; ++b) {
-        if (b != static_cast<size_t>(a)) row.push_back({Dist(C->at(a), C->at(b), C->d), static_cast<uint32_t>(b)});
+        if (b != static_cast<size_t>(a) && d2[b] <= limit) row.push_back({d2[b], static_cast<uint32_t>(b)});
       }
       const size_t keep = std::min(row.size(), C->m + 1);
       if (keep < row.size()) std::nth_element(row.begin(), row.begin() + keep, row.end());
       std::sort(row.begin(), row.begin() + keep);
       for (size_t j = 0; j < C->m; ++j) {
         C->nbr[a * C->m + j] = row[j].second;
-        C->nbr_dist[a * C->m + j] = row[j].first;
+        C->nbr_dist[a * C->m + j] = std::sqrt(row[j].first);
       }
-      if (!row.empty()) C->half_min[a] = 0.5f * row[0].first;
-      if (keep > C->m) C->radius[a] = row[C->m].first;
+      if (!row.empty()) C->half_min[a] = 0.5f * std::sqrt(row[0].first);
+      if (keep > C->m) {
+        C->radius[a] = std::sqrt(row[C->m].first);
+        C->next[a] = row[C->m].second;
+      }
     }
   }
 }
@@ -74,7 +113,9 @@ uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float*
   const float* nd = C.nbr_dist.data() + a * C.m;
   bool complete = false;
   for (size_t j = 0; j < C.m && !complete; ++j) {
-    if (nd[j] - du >= sd) {  // d(x, c_j) >= d(c_a, c_j) - d(x, c_a) >= sd for all later j
+    // d(x, c_j) >= d(c_a, c_j) - d(x, c_a) >= sd for all later j and, by
+    // the radius, for every unlisted centroid.
+    if (std::min(nd[j], C.radius[a]) - du >= sd) {
       complete = true;
       break;
     }
@@ -151,16 +192,24 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
 
 // New centroids as the mean of their points (double sums, point order, so
 // the result does not depend on threads); empty clusters are split off a
-// random non-empty one as FAISS does. Returns how many were split.
+// random non-empty one as FAISS does. Returns how many were split; sets
+// *objective to Σ squared distance of the points to their (old) centroids.
 size_t UpdateCentroids(const float* x, size_t n, const std::vector<int32_t>& a, Rng* rng,
-                       Centroids* C) {
+                       Centroids* C, double* objective) {
   const size_t k = C->k, d = C->d;
   std::vector<double> sum(k * d, 0.0);
   std::vector<size_t> count(k, 0);
+  double obj = 0;
   for (size_t i = 0; i < n; ++i) {
     ++count[a[i]];
-    for (size_t j = 0; j < d; ++j) sum[a[i] * d + j] += x[i * d + j];
+    const float* c = C->at(a[i]);
+    for (size_t j = 0; j < d; ++j) {
+      const double t = static_cast<double>(x[i * d + j]) - c[j];
+      obj += t * t;
+      sum[a[i] * d + j] += x[i * d + j];
+    }
   }
+  *objective = obj;
   for (size_t c = 0; c < k; ++c) {
     if (count[c] == 0) continue;
     for (size_t j = 0; j < d; ++j) C->c[c * d + j] = static_cast<float>(sum[c * d + j] / count[c]);
@@ -270,16 +319,23 @@ Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeans
   s.lower.assign(nt, 0.f);
   std::vector<float> move(k, 0.f), old;
   Progress progress("k-means", static_cast<uint64_t>(o.iterations), "iter");
+  double previous = 0;
   for (int it = 0; it < o.iterations; ++it) {
     BuildNeighbours(&C);
     const size_t changed = AssignStep(xt.data(), nt, C, move, it == 0, &s);
     old = C.c;
-    const size_t splits = UpdateCentroids(xt.data(), nt, s.a, &rng, &C);
+    double objective = 0;
+    const size_t splits = UpdateCentroids(xt.data(), nt, s.a, &rng, &C, &objective);
     for (size_t c = 0; c < k; ++c) move[c] = Dist(&old[c * d], C.at(c), d);
     r.iterations_run = it + 1;
     progress.Add(1);
     progress.SetPostfix("changed " + std::to_string(changed));
+    log::Debug("k-means iteration ", it, ": ", changed, " changed, objective ", objective);
     if (it > 0 && changed == 0 && splits == 0) break;  // converged: nothing moves any more
+    // Converging: the last iteration improved the objective by less than
+    // `tolerance` of it (splits restart the descent, so they never stop it).
+    if (o.tolerance > 0 && it > 0 && splits == 0 && previous - objective <= o.tolerance * previous) break;
+    previous = objective;
   }
   progress.Finish();
   // Final assignment against the final centroids.

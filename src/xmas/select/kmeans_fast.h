@@ -8,7 +8,10 @@
 // soon as the triangle inequality proves no further centroid can be closer;
 // only if that list runs out does it scan all k. Iterations stop early when
 // no assignment changes (Lloyd has then converged: later iterations would
-// not move anything). Points outside the training sample start at the
+// not move anything) or, with options.tolerance > 0, when an iteration
+// lowers the objective by at most that fraction. The neighbour lists are
+// rebuilt every iteration, but only centroids no farther than the previous
+// m + 1 nearest are sorted. Points outside the training sample start at the
 // nearest of 64 pivot centroids, walk downhill on the neighbour graph and
 // get the same optimality proof, so they too end at their exact nearest
 // centroid. Deterministic for a seed, whatever the number of threads.

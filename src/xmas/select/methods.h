@@ -7,10 +7,10 @@ namespace xmas::select {
 
 // xmas (metric svd, stability inside clusters) and s2l (metric loss, random
 // inside clusters): trajectories → k-means → balanced sampling.
-Result<Selection> SelectByTrajectories(const data::Dataset& dataset, const SelectOptions& options,
+Result<Selection> SelectByTrajectories(const data::DatasetIndex& dataset, const SelectOptions& options,
                                        bool loss_trajectories);
 
 // random, el2n, perplexity, clip-score, semdedup, d2-pruning, coincide.
-Result<Selection> SelectBaseline(const data::Dataset& dataset, const SelectOptions& options);
+Result<Selection> SelectBaseline(const data::DatasetIndex& dataset, const SelectOptions& options);
 
 }  // namespace xmas::select

@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "xmas/data/json_chunks.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
 
@@ -110,30 +111,35 @@ struct FileReader {
     return Status::Ok();
   }
 
-  // Visits every (key, value) of the file at `path`.
+  // Visits every (key, value) of the file at `path`, a few MiB at a time
+  // (the whole file is never held: eight 60 MB files stay within budget).
   template <typename Fn>
   Status ForEach(const std::string& path, Fn&& fn) {
-    simdjson::padded_string json;
-    if (simdjson::padded_string::load(path).get(json) != simdjson::SUCCESS) {
-      return Status::IoError(path + ": cannot read file");
-    }
-    simdjson::ondemand::document doc;
-    simdjson::ondemand::object obj;
-    if (parser.iterate(json).get(doc) != simdjson::SUCCESS ||
-        doc.get_object().get(obj) != simdjson::SUCCESS) {
-      return Status::InvalidInput(path + ": expected a JSON object {unique_idx: values}");
-    }
+    XMAS_ASSIGN_OR_RETURN(data::JsonChunkReader reader, data::JsonChunkReader::Open(path, '{', 4u << 20));
     size_t index = 0;
-    for (auto field : obj) {
-      std::string_view key;
-      if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
-        return Status::InvalidInput(path + ": entry " + std::to_string(index) + ": malformed key");
+    for (;;) {
+      Result<bool> more = reader.Next();
+      if (!more.ok()) {
+        return Status::InvalidInput(more.status().message() + " (expected a JSON object {unique_idx: values})");
       }
-      simdjson::ondemand::value v;
-      if (field.value().get(v) != simdjson::SUCCESS) {
-        return Status::InvalidInput(path + ": key " + Quote(key) + ": malformed value");
+      if (!*more) break;
+      simdjson::ondemand::document doc;
+      simdjson::ondemand::object obj;
+      if (parser.iterate(reader.json()).get(doc) != simdjson::SUCCESS ||
+          doc.get_object().get(obj) != simdjson::SUCCESS) {
+        return Status::InvalidInput(path + ": expected a JSON object {unique_idx: values}");
       }
-      XMAS_RETURN_IF_ERROR(fn(index++, key, v));
+      for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key) != simdjson::SUCCESS) {
+          return Status::InvalidInput(path + ": entry " + std::to_string(index) + ": malformed key");
+        }
+        simdjson::ondemand::value v;
+        if (field.value().get(v) != simdjson::SUCCESS) {
+          return Status::InvalidInput(path + ": key " + Quote(key) + ": malformed value");
+        }
+        XMAS_RETURN_IF_ERROR(fn(index++, key, v));
+      }
     }
     return Status::Ok();
   }

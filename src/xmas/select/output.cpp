@@ -8,22 +8,34 @@
 namespace xmas::select {
 using nlohmann::json;
 
-Status WriteSubsetFile(const data::Dataset& ds, const std::vector<size_t>& order,
+Status WriteSubsetFile(const data::DatasetIndex& ds, const std::vector<size_t>& order,
                        const std::string& path, bool python_format) {
-  if (!python_format) return data::WriteSubset(ds, order, path);
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(path, {ds.path()}));
   AtomicFile out;
   XMAS_RETURN_IF_ERROR(out.Open(path));
-  std::string chunk = order.empty() ? "[]" : "[";
-  for (size_t j = 0; j < order.size(); ++j) {
-    chunk += j == 0 ? "\n    " : ",\n    ";
-    XMAS_RETURN_IF_ERROR(AppendPythonRecord(ds[order[j]].raw, ds.Where(order[j]), &chunk));
+  // Byte-for-byte: "[\n" rec ",\n" rec ... "\n]\n", as data::WriteSubset.
+  std::string chunk = python_format ? (order.empty() ? "[]" : "[") : "[";
+  bool first = true;
+  XMAS_RETURN_IF_ERROR(ds.ForEachRaw(order, [&](size_t i, std::string_view raw) {
+    if (python_format) {
+      chunk += first ? "\n    " : ",\n    ";
+      XMAS_RETURN_IF_ERROR(AppendPythonRecord(raw, ds.Where(i), &chunk));
+    } else {
+      chunk += first ? "\n" : ",\n";
+      chunk += raw;
+    }
+    first = false;
     if (chunk.size() >= (1u << 20)) {
       XMAS_RETURN_IF_ERROR(out.Write(chunk));
       chunk.clear();
     }
+    return Status::Ok();
+  }));
+  if (!python_format) {
+    chunk += "\n]\n";
+  } else if (!order.empty()) {
+    chunk += "\n]";
   }
-  if (!order.empty()) chunk += "\n]";
   XMAS_RETURN_IF_ERROR(out.Write(chunk));
   return out.Commit();
 }
@@ -52,10 +64,10 @@ Status WriteOfficialFiles(const Selection& s, const std::string& dir, const std:
 
 namespace {
 
-json Composition(const data::Dataset& ds, const std::vector<size_t>& chosen) {
+json Composition(const data::DatasetIndex& ds, const std::vector<size_t>& chosen) {
   std::map<std::string, std::pair<size_t, size_t>> by_source;  // full, chosen
-  for (const auto& r : ds.records()) ++by_source[r.source].first;
-  for (size_t i : chosen) ++by_source[ds[i].source].second;
+  for (size_t i = 0; i < ds.size(); ++i) ++by_source[ds.source(i)].first;
+  for (size_t i : chosen) ++by_source[ds.source(i)].second;
   json out = json::object();
   for (const auto& [source, counts] : by_source) {
     const double full = ds.size() ? 100.0 * counts.first / ds.size() : 0;
@@ -76,7 +88,7 @@ json Visits(const std::vector<ClusterVisit>& visits) {
 
 }  // namespace
 
-Status WriteReport(const data::Dataset& ds, const SelectOptions& o, const Selection& s,
+Status WriteReport(const data::DatasetIndex& ds, const SelectOptions& o, const Selection& s,
                    const std::string& path) {
   json r;
   r["method"] = s.method;
@@ -86,12 +98,12 @@ Status WriteReport(const data::Dataset& ds, const SelectOptions& o, const Select
   r["output"] = o.output;
   r["budget"] = {{"requested", o.budget.text}, {"population", s.population},
                  {"examples", s.budget}, {"chosen", s.chosen.size()}, {"topped_up", s.topped_up}};
-  r["settings"] = {{"seed", o.seed}, {"clusters", o.clusters}, {"iterations", o.iterations},
+  r["settings"] = {{"seed", o.seed}, {"clusters", o.clusters}, {"iterations", o.iterations}, {"tolerance", o.tolerance},
                    {"top_k", o.top_k}, {"keep_all_k", o.keep_all_k},
                    {"standardize", o.standardize}, {"official_format", o.official_format}};
   r["details"] = s.details;
   json ids = json::array();
-  for (size_t i : s.chosen) ids.push_back(ds[i].id);
+  for (size_t i : s.chosen) ids.push_back(ds.id(i));
   r["chosen_ids"] = ids;
   json chosen_idx = json::array();
   for (size_t i : s.chosen) chosen_idx.push_back(i);
@@ -100,9 +112,16 @@ Status WriteReport(const data::Dataset& ds, const SelectOptions& o, const Select
   r["clusters_visited"] = Visits(s.visits);
   r["clusters_dropped"] = Visits(s.dropped);
   r["composition_by_source"] = Composition(ds, s.chosen);
-  json timings = json::object();
-  for (const auto& [stage, seconds] : s.timings) timings[stage] = seconds;
+  json timings = json::object(), cpu = json::object();
+  for (const auto& [stage, seconds] : s.timings) {
+    if (stage.rfind("cpu:", 0) == 0) {
+      cpu[stage.substr(4)] = seconds;
+    } else {
+      timings[stage] = seconds;
+    }
+  }
   r["timings_seconds"] = timings;
+  r["cpu_seconds"] = cpu;  // all threads; beside the wall times for loaded machines
   return WriteFileAtomic(path, r.dump() + "\n");  // compact: 665k-entry arrays
 }
 

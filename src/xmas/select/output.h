@@ -11,7 +11,7 @@ namespace xmas::select {
 
 // The subset in `order` (dataset indices). Byte-for-byte records by
 // default; json.dump(indent=4) layout when python_format.
-Status WriteSubsetFile(const data::Dataset& dataset, const std::vector<size_t>& order,
+Status WriteSubsetFile(const data::DatasetIndex& dataset, const std::vector<size_t>& order,
                        const std::string& path, bool python_format);
 
 // <dir>/attn_svd_cluster_idxs.json (indent=4) and
@@ -22,7 +22,7 @@ Status WriteOfficialFiles(const Selection& selection, const std::string& dir, co
 
 // The report JSON: settings, budget, chosen ids, clusters, quotas,
 // composition by source, timings.
-Status WriteReport(const data::Dataset& dataset, const SelectOptions& options,
+Status WriteReport(const data::DatasetIndex& dataset, const SelectOptions& options,
                    const Selection& selection, const std::string& path);
 
 }  // namespace xmas::select

@@ -17,6 +17,10 @@ const std::vector<std::string>& MethodNames() {
 }
 
 Result<Selection> Select(const data::Dataset& dataset, const SelectOptions& o) {
+  return Select(data::DatasetIndex::Of(dataset), o);
+}
+
+Result<Selection> Select(const data::DatasetIndex& dataset, const SelectOptions& o) {
   const auto& names = MethodNames();
   if (std::find(names.begin(), names.end(), o.method) == names.end()) {
     return Status::Usage("--method '" + o.method + "': unknown method");
@@ -48,7 +52,7 @@ Status RunSelect(const SelectOptions& o) {
   Stopwatch watch;
   std::vector<std::pair<std::string, double>> timings;
   data::LoadOptions lo;
-  XMAS_ASSIGN_OR_RETURN(data::Dataset ds, data::Dataset::Load(o.data, lo));
+  XMAS_ASSIGN_OR_RETURN(data::DatasetIndex ds, data::DatasetIndex::Load(o.data, lo));
   watch.Lap("read data", &timings);
   XMAS_ASSIGN_OR_RETURN(Selection sel, Select(ds, o));
   watch.Lap("select", &timings);

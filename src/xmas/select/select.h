@@ -1,6 +1,6 @@
 // `xmas select`: choose a subset of a LLaVA dataset with XMAS or a baseline.
 //
-//   XMAS_ASSIGN_OR_RETURN(auto ds, data::Dataset::Load(opts.data));
+//   XMAS_ASSIGN_OR_RETURN(auto ds, data::DatasetIndex::Load(opts.data));
 //   XMAS_ASSIGN_OR_RETURN(Selection sel, Select(ds, opts));   // pure, no files written
 //   XMAS_RETURN_IF_ERROR(RunSelect(opts));                     // the whole command
 #pragma once
@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "xmas/data/dataset.h"
+#include "xmas/data/dataset_index.h"
 #include "xmas/select/balanced.h"
 #include "xmas/select/budget.h"
 #include "xmas/util/status.h"
@@ -37,7 +38,10 @@ struct SelectOptions {
   int top_k = 0;            // 0 = from the files / store
   // k-means: 0 clusters = DefaultClusterCount (official: 1000).
   int clusters = 0;
-  int iterations = 100;
+  int iterations = 100;     // at most; default mode stops earlier on convergence:
+  double tolerance = 1e-3;  // stop when an iteration improves the k-means objective by
+                            // less than this fraction (0: run until no assignment
+                            // changes, up to `iterations`); official mode ignores it
   uint64_t seed = 1234;     // k-means and every random choice
   Within within = Within::kStability;
   OutputOrder order = OutputOrder::kAuto;  // auto: dataset order; official: sampling order
@@ -62,14 +66,19 @@ struct Selection {
   std::vector<ClusterVisit> dropped;   // clusters too small to sample
   size_t topped_up = 0;
   nlohmann::json details = nlohmann::json::object();  // method settings and statistics
-  std::vector<std::pair<std::string, double>> timings;  // stage → seconds
-  // Official files (xmas only): unique_idx order, cluster, stability.
+  std::vector<std::pair<std::string, double>> timings;  // stage → wall s; "cpu:stage" → CPU s
+  // Official files (xmas/s2l, filled only when write_official_dir is set):
+  // unique_idx order, cluster, stability.
   std::vector<std::string> official_keys;
   std::vector<int64_t> official_cluster;
   std::vector<double> official_stability;
 };
 
-// Runs the chosen method; writes nothing.
+// Runs the chosen method; writes nothing. Selection needs only the records'
+// keys, sources and image flags: RunSelect indexes the file with
+// data::DatasetIndex (a fraction of Dataset::Load's memory); the Dataset
+// overload indexes an already loaded dataset.
+Result<Selection> Select(const data::DatasetIndex& dataset, const SelectOptions& options);
 Result<Selection> Select(const data::Dataset& dataset, const SelectOptions& options);
 
 // The whole command: load, select, write the subset, the report and (if

@@ -32,7 +32,7 @@ Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOption
     if (zeroed) log::Warn("official mode: ", zeroed, " NaN trajectory values set to 0 (as the authors do)");
     row_of.resize(t->rows());
     for (size_t r = 0; r < row_of.size(); ++r) row_of[r] = r;
-    x = t->values;
+    x = std::move(t->values);  // not needed after this (TV is already taken)
   } else {
     if (o.standardize) Standardize(t);
     for (size_t r = 0; r < t->rows(); ++r) {
@@ -42,10 +42,12 @@ Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOption
               [&](size_t a, size_t b) { return record_of_row[a] < record_of_row[b]; });
     x.reserve(row_of.size() * t->width());
     for (size_t r : row_of) x.insert(x.end(), t->row(r), t->row(r) + t->width());
+    std::vector<float>().swap(t->values);  // k-means works on the copy
   }
   KMeansOptions ko;
   ko.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusterCount(row_of.size());
   ko.iterations = o.iterations;
+  ko.tolerance = o.tolerance;
   ko.seed = o.seed;
   ko.engine = official ? KMeansEngine::kFaiss : KMeansEngine::kFast;
   ko.threads = o.threads;
@@ -69,7 +71,7 @@ Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOption
 
 }  // namespace
 
-Result<Selection> SelectByTrajectories(const data::Dataset& ds, const SelectOptions& o, bool loss) {
+Result<Selection> SelectByTrajectories(const data::DatasetIndex& ds, const SelectOptions& o, bool loss) {
   const bool official = o.compat == Compat::kOfficial;
   Selection sel;
   sel.method = o.method;
@@ -82,7 +84,7 @@ Result<Selection> SelectByTrajectories(const data::Dataset& ds, const SelectOpti
   XMAS_ASSIGN_OR_RETURN(Trajectories t, LoadTrajectories(o.trajectories, so));
   XMAS_ASSIGN_OR_RETURN(std::vector<size_t> record_of_row, MatchRows(t, ds, o.trajectories));
   for (size_t r = 0; r < t.rows(); ++r) {
-    if (!ds[record_of_row[r]].has_image()) t.valid[r] = 0;
+    if (!ds.has_image(record_of_row[r])) t.valid[r] = 0;
   }
   watch.Lap("read trajectories", &sel.timings);
   const std::vector<double> tv = TotalVariation(t);
@@ -112,7 +114,7 @@ Result<Selection> SelectByTrajectories(const data::Dataset& ds, const SelectOpti
   for (size_t e = 0; e < m; ++e) {
     const size_t rec = record_of_example[e];
     const int64_t row = row_of_record[rec];
-    cluster[e] = !ds[rec].has_image() || row < 0 ? text_cluster : c.cluster_of_row[row];
+    cluster[e] = !ds.has_image(rec) || row < 0 ? text_cluster : c.cluster_of_row[row];
     if (cluster[e] == text_cluster) continue;
     score[e] = within == Within::kStability ? tv[row]
                : within == Within::kCentroid ? c.centroid_dist[row]
@@ -134,8 +136,9 @@ Result<Selection> SelectByTrajectories(const data::Dataset& ds, const SelectOpti
   sel.topped_up = b.topped_up;
   watch.Lap("sampling", &sel.timings);
 
-  sel.official_keys.reserve(t.rows());
-  for (size_t r = 0; r < t.rows(); ++r) {
+  // The authors' files (--write-official) only: 665k keys as strings cost ~60 MB.
+  if (!o.write_official_dir.empty()) sel.official_keys.reserve(t.rows());
+  for (size_t r = 0; r < t.rows() && !o.write_official_dir.empty(); ++r) {
     sel.official_keys.emplace_back(t.keys.key(r));
     sel.official_cluster.push_back(c.cluster_of_row[r]);
     sel.official_stability.push_back(tv[r]);

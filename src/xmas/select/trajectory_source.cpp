@@ -36,7 +36,10 @@ Result<Trajectories> FromStore(const std::string& dir, const TrajectorySourceOpt
     for (size_t i = 0; i < n; ++i) {
       float* out = t.values.data() + i * t.width() + s * t.dims;
       row.assign(m.row(i), m.row(i) + m.cols);
-      std::sort(row.begin(), row.end(), std::greater<double>());
+      // Singular values are normally stored largest first: sort only if not.
+      if (!std::is_sorted(row.begin(), row.end(), std::greater<double>())) {
+        std::sort(row.begin(), row.end(), std::greater<double>());
+      }
       double sum = 0.0;  // left to right from the largest, as the authors sum
       for (size_t d = 0; d < k; ++d) {
         if (t.dims > 1) out[d] = static_cast<float>(row[d]);
@@ -66,31 +69,26 @@ Result<Trajectories> LoadTrajectories(const std::string& dir, const TrajectorySo
   return ReadOfficialTrajectories(dir, ro);
 }
 
-Result<std::vector<size_t>> MatchRows(const Trajectories& t, const data::Dataset& dataset,
+Result<std::vector<size_t>> MatchRows(const Trajectories& t, const data::DatasetIndex& dataset,
                                       const std::string& dir) {
   const size_t n = t.rows();
   std::vector<size_t> record_of_row(n);
   std::vector<uint8_t> has_row(dataset.size(), 0);
-  KeyTable index;  // built only if the rows are not in dataset order
   for (size_t r = 0; r < n; ++r) {
     const std::string_view key = t.keys.key(r);
     size_t rec = r;
-    if (r >= dataset.size() || dataset[r].unique_idx != key) {
-      if (index.size() == 0) {
-        index.Reserve(dataset.size(), dataset.size() * 48);
-        for (const auto& rec_i : dataset.records()) index.Insert(rec_i.unique_idx);
-      }
-      const uint32_t found = index.Find(key);
-      if (found == KeyTable::kNone) {
+    if (r >= dataset.size() || dataset.unique_idx(r) != key) {
+      const long found = dataset.FindUniqueIdx(key);
+      if (found < 0) {
         return Status::InvalidInput(dir + ": key '" + std::string(key) + "': no record of " +
                                     dataset.path() + " has this unique_idx (extra key)");
       }
-      rec = found;
+      rec = static_cast<size_t>(found);
     }
     if (has_row[rec]) {
       return Status::InvalidInput(dir + ": key '" + std::string(key) + "': two rows for one record");
     }
-    if (!t.valid[r] && dataset[rec].has_image()) {
+    if (!t.valid[r] && dataset.has_image(rec)) {
       return Status::InvalidInput(dataset.Where(rec) + ": field 'image': the record has an image but " +
                                   dir + " marks it as having no cross-modal values");
     }
@@ -98,9 +96,9 @@ Result<std::vector<size_t>> MatchRows(const Trajectories& t, const data::Dataset
     record_of_row[r] = rec;
   }
   for (size_t i = 0; i < dataset.size(); ++i) {
-    if (!has_row[i] && dataset[i].has_image()) {
+    if (!has_row[i] && dataset.has_image(i)) {
       return Status::InvalidInput(dataset.Where(i) + ": field 'unique_idx': no trajectory for '" +
-                                  dataset[i].unique_idx + "' in " + dir + " (missing key)");
+                                  std::string(dataset.unique_idx(i)) + "' in " + dir + " (missing key)");
     }
   }
   return record_of_row;

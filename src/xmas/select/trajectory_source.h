@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "xmas/data/dataset.h"
+#include "xmas/data/dataset_index.h"
 #include "xmas/select/trajectories.h"
 #include "xmas/util/status.h"
 
@@ -29,7 +29,7 @@ Result<Trajectories> LoadTrajectories(const std::string& dir, const TrajectorySo
 // Every key must name a record (else "extra key") and every record with an
 // image must have a row (else "missing"); text-only records may lack one.
 // A row the source marks invalid must belong to a text-only record.
-Result<std::vector<size_t>> MatchRows(const Trajectories& t, const data::Dataset& dataset,
+Result<std::vector<size_t>> MatchRows(const Trajectories& t, const data::DatasetIndex& dataset,
                                       const std::string& dir);
 
 }  // namespace xmas::select
