@@ -46,6 +46,8 @@ class DatasetIndex {
   const std::string& source(size_t i) const { return sources_[entries_[i].source]; }
   bool has_image(size_t i) const { return entries_[i].has_image; }
   uint64_t raw_size(size_t i) const { return entries_[i].size; }
+  // Total bytes of all unique_idx keys (for sizing tables of them).
+  size_t key_bytes() const { return keys_.text.size(); }
 
   // Index of the record with this unique_idx, or -1.
   long FindUniqueIdx(std::string_view unique_idx) const;

@@ -111,11 +111,11 @@ struct FileReader {
     return Status::Ok();
   }
 
-  // Visits every (key, value) of the file at `path`, a few MiB at a time
+  // Visits every (key, value) of the file at `path`, 1 MiB at a time
   // (the whole file is never held: eight 60 MB files stay within budget).
   template <typename Fn>
   Status ForEach(const std::string& path, Fn&& fn) {
-    XMAS_ASSIGN_OR_RETURN(data::JsonChunkReader reader, data::JsonChunkReader::Open(path, '{', 4u << 20));
+    XMAS_ASSIGN_OR_RETURN(data::JsonChunkReader reader, data::JsonChunkReader::Open(path, '{', 1u << 20));
     size_t index = 0;
     for (;;) {
       Result<bool> more = reader.Next();
@@ -256,6 +256,10 @@ Result<Trajectories> ReadOfficialTrajectories(const std::string& dir,
   std::vector<float> first;
   {
     FileReader reader{options, dims, top_k};
+    if (options.expected_rows > 0) {
+      t.keys.Reserve(options.expected_rows, options.expected_key_bytes);
+      first.reserve(options.expected_rows * dims);
+    }
     XMAS_RETURN_IF_ERROR(ReadFirst(&reader, files[0].path, &t, &first));
   }
   progress.Add(1);

@@ -50,6 +50,10 @@ struct OfficialReadOptions {
   // otherwise they are an error naming the file and key.
   bool allow_nan = false;
   bool show_progress = true;
+  // Expected keys and their total bytes (the dataset's), so the key table is
+  // sized once instead of doubling while 665k keys stream in; 0 = unknown.
+  size_t expected_rows = 0;
+  size_t expected_key_bytes = 0;
 };
 
 // Reads every checkpoint into a Trajectories (all rows valid; the caller

@@ -60,6 +60,8 @@ Result<Trajectories> LoadTrajectories(const std::string& dir, const TrajectorySo
   ro.top_k = o.top_k;
   ro.keep_all = o.keep_all;
   ro.allow_nan = o.allow_nan;
+  ro.expected_rows = o.expected_rows;
+  ro.expected_key_bytes = o.expected_key_bytes;
   auto files = ListOfficialFiles(dir, ro.metric);
   if (!files.ok()) {
     return Status::NotFound(dir + ": neither a feature store (manifest.json) nor a folder of the authors' " +

@@ -19,6 +19,8 @@ struct TrajectorySourceOptions {
   int top_k = 0;           // 0: from the files / store
   bool keep_all = false;   // all k values instead of their Σ
   bool allow_nan = false;  // official mode accepts the authors' NaN values
+  size_t expected_rows = 0;       // sizing hints (the dataset's records and
+  size_t expected_key_bytes = 0;  // unique_idx bytes); 0 = unknown
 };
 
 // Reads `dir` (a store if it has manifest.json, else the authors' files).
