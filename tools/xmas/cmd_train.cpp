@@ -1,7 +1,10 @@
-// `xmas train`: train the LLaVA proxy (pretrain or finetune stage).
+// `xmas train`: train the LLaVA proxy (pretrain or finetune stage). Under
+// torchrun or srun it is data-parallel over the launched processes
+// (docs/distributed.md).
 #include <memory>
 
 #include "command.h"
+#include "xmas/dist/world.h"
 #include "xmas/train/train.h"
 
 namespace {
@@ -40,7 +43,9 @@ void AddRecipe(CLI::App* cmd, Args& a) {
   cmd->add_option("--weight-decay", o.weight_decay, "AdamW weight decay")->capture_default_str();
   cmd->add_option("--warmup-ratio", o.warmup_ratio, "Linear warmup share of the steps")->capture_default_str();
   cmd->add_option("--max-grad-norm", o.max_grad_norm, "Gradient clipping (0: off)")->capture_default_str();
-  cmd->add_option("--batch-size", o.batch_size, "Examples per forward pass")->capture_default_str();
+  cmd->add_option("--batch-size", o.batch_size,
+                  "Examples per forward pass of each process (global batch: x processes x --grad-accum)")
+      ->capture_default_str();
   cmd->add_option("--grad-accum", o.grad_accum, "Forward passes per optimizer step")->capture_default_str();
   auto* epochs = cmd->add_option("--epochs", o.epochs, "Passes over the data")->capture_default_str();
   cmd->add_option("--max-steps", o.max_steps, "Optimizer steps (instead of --epochs)")->excludes(epochs);
@@ -69,6 +74,8 @@ void AddTrain(CLI::App& app) {
   AddRuntime(cmd, *args);
   xmas::cli::SetAction(cmd, [args] {
     args->o.skip_bad_records = args->on_error == "skip";
+    XMAS_ASSIGN_OR_RETURN(args->o.world, xmas::dist::JoinFromEnv());
+    xmas::dist::QuietUnlessMain(*args->o.world);
     return xmas::train::Train(args->o);
   });
 }

@@ -1,10 +1,13 @@
 // `xmas trajectories`: cross-modal singular values (and other features) of
 // every example at every checkpoint of a proxy run; `merge` joins shards,
-// `export-official` writes a store in the authors' JSON layout.
+// `export-official` writes a store in the authors' JSON layout. Under torchrun
+// or srun the processes share the examples (docs/distributed.md).
 #include <iostream>
 #include <memory>
 
 #include "command.h"
+#include "xmas/dist/world.h"
+#include "xmas/traj/distributed_extract.h"
 #include "xmas/traj/export_official.h"
 #include "xmas/traj/extractor.h"
 #include "xmas/traj/shard.h"
@@ -51,7 +54,9 @@ void AddMethod(CLI::App* cmd, Args& a) {
 void AddRuntime(CLI::App* cmd, Args& a) {
   auto& o = a.o;
   cmd->add_option("--batch-size", o.batch_size, "Examples per forward pass")->capture_default_str();
-  cmd->add_option("--shard", a.shard, "Compute only shard I of N (then `trajectories merge`)")
+  cmd->add_option("--shard", a.shard,
+                  "Compute only shard I of N (then `trajectories merge`); under torchrun/srun each process "
+                  "takes its own")
       ->capture_default_str();
   cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--dtype", o.dtype, "float32, bfloat16 or float16")->capture_default_str();
@@ -76,7 +81,9 @@ xmas::Status Run(Args& a) {
   XMAS_RETURN_IF_ERROR(xmas::traj::ParseShard(a.shard, &o.shard_index, &o.shard_count));
   if (a.vision_cache_mb < 0) return xmas::Status::Usage("--vision-cache-mb: must be >= 0");
   o.vision_cache_bytes = static_cast<size_t>(a.vision_cache_mb) << 20;
-  auto summary = xmas::traj::ExtractTrajectories(o);
+  XMAS_ASSIGN_OR_RETURN(auto world, xmas::dist::JoinFromEnv());
+  xmas::dist::QuietUnlessMain(*world);
+  auto summary = xmas::traj::ExtractDistributed(o, *world);
   return summary.ok() ? xmas::Status::Ok() : summary.status();
 }
 

@@ -56,6 +56,23 @@ Result<text::Tokenizer> ResolveRunTokenizer(const TrainOptions& options, const d
   return text::Tokenizer::Load(run_tokenizer);
 }
 
+Result<text::Tokenizer> ResolveSharedTokenizer(dist::World& world, const TrainOptions& options,
+                                               const data::Dataset& dataset, int64_t vocab,
+                                               const std::string& run_tokenizer) {
+  if (world.size() == 1) return ResolveRunTokenizer(options, dataset, vocab, run_tokenizer);
+  std::string bytes;
+  Status status = Status::Ok();
+  if (world.is_main()) {
+    auto resolved = ResolveRunTokenizer(options, dataset, vocab, run_tokenizer);
+    auto read = resolved.ok() ? ReadFile(run_tokenizer) : Result<std::string>(resolved.status());
+    status = read.status();
+    if (read.ok()) bytes = std::move(*read);
+  }
+  XMAS_RETURN_IF_ERROR(world.AgreeOk(status));
+  XMAS_ASSIGN_OR_RETURN(bytes, world.BroadcastBytes(bytes));
+  return text::Tokenizer::FromSerialized(bytes, run_tokenizer + " (from rank 0)");
+}
+
 Status FitConfigToTokenizer(const text::Tokenizer& tokenizer, bool config_is_preset,
                             const std::string& config_source, model::ModelConfig* config) {
   const int64_t rows = tokenizer.embedding_rows();

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "xmas/data/dataset.h"
+#include "xmas/dist/world.h"
 #include "xmas/model/config.h"
 #include "xmas/text/tokenizer.h"
 #include "xmas/train/train_options.h"
@@ -22,6 +23,14 @@ Result<model::ModelConfig> ResolveRunConfig(const TrainOptions& options);
 // text with `vocab` pieces (deterministic: single-threaded training).
 Result<text::Tokenizer> ResolveRunTokenizer(const TrainOptions& options, const data::Dataset& dataset,
                                             int64_t vocab, const std::string& run_tokenizer);
+
+// Data parallelism: rank 0 runs ResolveRunTokenizer (it alone writes RUN) and
+// sends the model's bytes to the other ranks, which load them from memory, so
+// no rank needs to see RUN or train a tokenizer of its own. A failure on rank
+// 0 is returned on every rank.
+Result<text::Tokenizer> ResolveSharedTokenizer(dist::World& world, const TrainOptions& options,
+                                               const data::Dataset& dataset, int64_t vocab,
+                                               const std::string& run_tokenizer);
 
 // Makes `config` agree with `tokenizer`: the special ids always; the
 // embedding rows (text.vocab_size = tokenizer.embedding_rows()) when

@@ -88,4 +88,10 @@ std::vector<std::vector<size_t>> EpochBatches(const std::vector<int64_t>& length
   return batches;
 }
 
+std::vector<size_t> RankSlice(const std::vector<size_t>& global, int rank, int64_t per_rank) {
+  const size_t begin = std::min(global.size(), static_cast<size_t>(rank) * static_cast<size_t>(per_rank));
+  const size_t end = std::min(global.size(), begin + static_cast<size_t>(per_rank));
+  return std::vector<size_t>(global.begin() + begin, global.begin() + end);
+}
+
 }  // namespace xmas::train

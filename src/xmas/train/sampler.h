@@ -55,4 +55,11 @@ std::vector<std::vector<size_t>> EpochBatches(const std::vector<int64_t>& length
                                               const std::vector<bool>& has_image,
                                               const SamplerOptions& options, int64_t epoch);
 
+// Data parallelism: the micro-batches above are global (batch_size = the
+// per-rank batch x world size) and rank `rank` takes the rank-th run of
+// `per_rank` consecutive indices of each. The slices are disjoint and cover
+// the micro-batch; at an epoch's end a short micro-batch leaves the last
+// ranks a shorter or empty slice.
+std::vector<size_t> RankSlice(const std::vector<size_t>& global, int rank, int64_t per_rank);
+
 }  // namespace xmas::train

@@ -11,7 +11,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+
+namespace xmas::dist {
+class World;  // xmas/dist/world.h
+}
 
 namespace xmas::train {
 
@@ -39,7 +44,7 @@ struct TrainOptions {
   double warmup_ratio = 0.03;
   double max_grad_norm = 1.0;      // <= 0 disables clipping
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_eps = 1e-8;
-  int64_t batch_size = 4;          // examples per forward pass
+  int64_t batch_size = 4;          // examples per forward pass (per process: see `world`)
   int64_t grad_accum = 1;          // forward passes per optimizer step
   int64_t epochs = 1;
   int64_t max_steps = 0;           // > 0 overrides epochs
@@ -56,6 +61,13 @@ struct TrainOptions {
   bool skip_bad_records = false;   // --on-error skip: drop records that fail to encode
   int64_t stop_after_steps = 0;    // testing aid: return after this many steps of
                                    // this invocation (simulates an interrupted job)
+
+  // Data parallelism: the processes of the job (dist::JoinFromEnv); null or
+  // one process: train alone. With N processes a global micro-batch is
+  // batch_size x N examples cut in N slices, one per rank, and gradients are
+  // summed across ranks, so the run equals one process with batch_size x N
+  // (up to float rounding). Rank 0 alone writes RUN.
+  std::shared_ptr<dist::World> world;
 };
 
 }  // namespace xmas::train

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
+#include "xmas/dist/collectives.h"
 #include "xmas/train/checkpoint_dir.h"
 #include "xmas/train/checkpoint_io.h"
 #include "xmas/train/trainer_impl.h"
@@ -32,12 +34,26 @@ void SetLearningRate(torch::optim::Optimizer& optimizer, double lr) {
   }
 }
 
-// Forward + backward of one micro-batch; returns its mean token loss.
-Result<double> ForwardBackward(model::Model& model, const model::Batch& batch, double scale) {
-  XMAS_ASSIGN_OR_RETURN(auto out, model.Forward(batch));
-  if (!out.loss.defined()) return Status::Internal("the model returned no loss for a labelled batch");
-  (out.loss * scale).backward();
-  return out.loss.item<double>();
+// Forward + backward of this rank's slice of one micro-batch (`batch`; null
+// when the slice is empty). The micro-batch's loss is the mean over all its
+// labelled tokens, on every rank together: each rank weighs its own mean by
+// its share of those tokens, so the gradients summed over the ranks equal one
+// process's. Returns this rank's term of the micro-batch loss (alone: the loss).
+Result<double> ForwardBackward(model::Model& model, dist::World& world, const model::Batch* batch,
+                               double scale) {
+  torch::Tensor loss;
+  double count = 0;
+  if (batch != nullptr) {
+    XMAS_ASSIGN_OR_RETURN(auto out, model.Forward(*batch));
+    if (!out.loss.defined()) return Status::Internal("the model returned no loss for a labelled batch");
+    loss = out.loss;
+    count = static_cast<double>(out.token_count.sum().item<int64_t>());
+  }
+  XMAS_ASSIGN_OR_RETURN(auto total, dist::SumOverRanks(world, {count}));
+  if (!loss.defined()) return 0.0;
+  const double share = total[0] > 0 ? count / total[0] : (world.size() == 1 ? 1.0 : 0.0);
+  (loss * (scale * share)).backward();
+  return loss.item<double>() * share;
 }
 
 }  // namespace
@@ -51,17 +67,29 @@ Result<StepStats> Trainer::Step() {
   StepStats stats;
   stats.step = state_.global_step + 1;
   stats.lr = schedule_.LearningRate(state_.global_step);
+  dist::World& world = *impl_->world;
   double loss_sum = 0;
+  int64_t samples = 0;
   try {
     impl_->optimizer->zero_grad();
     for (int64_t k = 0; k < n; ++k) {
-      const auto& indices = order[static_cast<size_t>(state_.batch_in_epoch + k)];
-      XMAS_ASSIGN_OR_RETURN(auto batch, source_->MakeBatch(indices));
-      if (model_->device() != torch::kCPU) batch = batch.To(model_->device());
-      XMAS_ASSIGN_OR_RETURN(double loss, ForwardBackward(*model_, batch, 1.0 / static_cast<double>(n)));
+      const auto& global = order[static_cast<size_t>(state_.batch_in_epoch + k)];
+      const auto indices = RankSlice(global, world.rank(), options_.batch_size);
+      samples += static_cast<int64_t>(global.size());
+      std::optional<model::Batch> batch;
+      if (!indices.empty()) {
+        XMAS_ASSIGN_OR_RETURN(batch, source_->MakeBatch(indices));
+        if (model_->device() != torch::kCPU) batch = batch->To(model_->device());
+      }
+      XMAS_ASSIGN_OR_RETURN(double loss, ForwardBackward(*model_, world, batch ? &*batch : nullptr,
+                                                         1.0 / static_cast<double>(n)));
       loss_sum += loss;
       for (size_t i : indices) stats.tokens += source_->lengths()[i];
     }
+    XMAS_RETURN_IF_ERROR(dist::AllReduceGradients(world, impl_->params));
+    XMAS_ASSIGN_OR_RETURN(auto sums, dist::SumOverRanks(world, {loss_sum, static_cast<double>(stats.tokens)}));
+    loss_sum = sums[0];
+    stats.tokens = static_cast<int64_t>(sums[1]);
     const double max_norm = options_.max_grad_norm > 0 ? options_.max_grad_norm
                                                        : std::numeric_limits<double>::infinity();
     stats.grad_norm = torch::nn::utils::clip_grad_norm_(impl_->params, max_norm);
@@ -79,9 +107,11 @@ Result<StepStats> Trainer::Step() {
 
   state_.global_step = stats.step;
   state_.batch_in_epoch += n;
+  state_.samples_in_epoch += samples;
   if (state_.batch_in_epoch >= static_cast<int64_t>(order.size())) {
     ++state_.epoch;
     state_.batch_in_epoch = 0;
+    state_.samples_in_epoch = 0;
   }
   state_.tokens += stats.tokens;
   state_.seconds += stats.seconds;
@@ -89,9 +119,14 @@ Result<StepStats> Trainer::Step() {
   return stats;
 }
 
+// Rank 0 writes; every rank returns its status (the others wait for it).
 Status Trainer::Save(const std::string& dir, bool with_optimizer) {
-  return SaveCheckpoint(dir, *model_, with_optimizer ? impl_->optimizer.get() : nullptr, state_,
-                        impl_->tokenizer_path);
+  Status saved = Status::Ok();
+  if (impl_->world->is_main()) {
+    saved = SaveCheckpoint(dir, *model_, with_optimizer ? impl_->optimizer.get() : nullptr, state_,
+                           impl_->tokenizer_path);
+  }
+  return impl_->world->AgreeOk(saved);
 }
 
 Status Trainer::Run() {
@@ -108,8 +143,10 @@ Status Trainer::Run() {
     ++steps;
     tokens += s.tokens;
     seconds += s.seconds;
-    XMAS_RETURN_IF_ERROR(impl_->metrics.Append(
-        {s.step, state_.epoch, s.loss, s.lr, s.grad_norm, state_.tokens, state_.seconds}));
+    if (impl_->world->is_main()) {
+      XMAS_RETURN_IF_ERROR(impl_->metrics.Append(
+          {s.step, state_.epoch, s.loss, s.lr, s.grad_norm, state_.tokens, state_.seconds}));
+    }
     char postfix[96];
     std::snprintf(postfix, sizeof postfix, "loss %.4f lr %.2e tok/s %.0f", s.loss, s.lr,
                   seconds > 0 ? static_cast<double>(tokens) / seconds : 0.0);

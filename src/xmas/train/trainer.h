@@ -72,6 +72,7 @@ class Trainer {
   Status Setup();
   Status SetupModel();
   Status SetupProgress();
+  Status Resume();
   Status Save(const std::string& dir, bool with_optimizer);
 
   struct Impl;

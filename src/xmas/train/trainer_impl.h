@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "xmas/dist/world.h"
 #include "xmas/model/config.h"
 #include "xmas/train/metrics_log.h"
 #include "xmas/train/sampler.h"
@@ -16,6 +17,7 @@
 namespace xmas::train {
 
 struct Trainer::Impl {
+  std::shared_ptr<dist::World> world;  // never null (a one-process World when training alone)
   std::string tokenizer_path;  // RUN/tokenizer.model
   model::ModelConfig config;
   TrainableParts parts;

@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "xmas/data/dataset.h"
+#include "xmas/dist/collectives.h"
 #include "xmas/model/weights.h"
 #include "xmas/train/checkpoint_dir.h"
 #include "xmas/train/checkpoint_io.h"
@@ -69,7 +70,9 @@ Result<std::unique_ptr<Trainer>> Trainer::Create(const TrainOptions& options) {
 Status Trainer::Setup() {
   const TrainOptions& o = options_;
   torch::set_num_threads(static_cast<int>(o.threads));
-  XMAS_RETURN_IF_ERROR(PrepareRunDir(o));
+  impl_->world = o.world ? o.world : dist::World::Single();
+  dist::World& world = *impl_->world;
+  XMAS_RETURN_IF_ERROR(world.AgreeOk(world.is_main() ? PrepareRunDir(o) : Status::Ok()));
   if (o.trainable.empty()) {
     XMAS_ASSIGN_OR_RETURN(impl_->parts, DefaultTrainable(o.stage));
   } else {
@@ -82,7 +85,8 @@ Status Trainer::Setup() {
   XMAS_ASSIGN_OR_RETURN(impl_->config, ResolveRunConfig(o));
   const int64_t vocab = o.tokenizer_vocab > 0 ? o.tokenizer_vocab : impl_->config.text.vocab_size - 1;
   impl_->tokenizer_path = o.out + "/tokenizer.model";
-  XMAS_ASSIGN_OR_RETURN(auto tokenizer, ResolveRunTokenizer(o, dataset, vocab, impl_->tokenizer_path));
+  XMAS_ASSIGN_OR_RETURN(auto tokenizer,
+                        ResolveSharedTokenizer(world, o, dataset, vocab, impl_->tokenizer_path));
   const bool preset = !o.config.empty() && IsPresetName(o.config);
   const std::string config_source = o.config.empty() ? o.init + "/config.json" : o.config;
   XMAS_RETURN_IF_ERROR(FitConfigToTokenizer(tokenizer, preset, config_source, &impl_->config));
@@ -131,7 +135,8 @@ Status Trainer::SetupModel() {
 // Step counts, schedule, resume, metrics log.
 Status Trainer::SetupProgress() {
   const TrainOptions& o = options_;
-  impl_->sampler.batch_size = o.batch_size;
+  dist::World& world = *impl_->world;
+  impl_->sampler.batch_size = o.batch_size * world.size();  // global micro-batch
   impl_->sampler.grad_accum = o.grad_accum;
   impl_->sampler.seed = o.seed;
   impl_->sampler.group_by_modality = o.group_by_modality;
@@ -143,7 +148,8 @@ Status Trainer::SetupProgress() {
   state_.total_steps = total;
   state_.warmup_steps = schedule_.warmup_steps();
   state_.seed = o.seed;
-  state_.batch_size = o.batch_size;
+  state_.batch_size = impl_->sampler.batch_size;
+  state_.world_size = world.size();
   state_.grad_accum = o.grad_accum;
   state_.num_examples = static_cast<int64_t>(source_->size());
   state_.stage = o.stage;
@@ -151,23 +157,38 @@ Status Trainer::SetupProgress() {
 
   int64_t keep_metrics = -1;
   if (o.resume) {
-    auto latest = LatestCheckpoint(o.out);
-    if (latest.ok()) {
-      XMAS_ASSIGN_OR_RETURN(auto saved, RestoreCheckpoint(*latest, *model_, *impl_->optimizer));
-      XMAS_RETURN_IF_ERROR(CheckCompatible(saved, state_, *latest + "/trainer_state.json"));
-      state_ = saved;
-      keep_metrics = state_.global_step;
-      log::Info("resuming from ", *latest, " (step ", state_.global_step, " of ", total, ")");
-    } else {
-      log::Info(latest.status().message(), "; starting at step 0");
-    }
+    XMAS_RETURN_IF_ERROR(world.AgreeOk(Resume()));
+    if (state_.global_step > 0) keep_metrics = state_.global_step;
+    // Every rank reads the checkpoint itself: RUN must be on a filesystem all see.
+    XMAS_RETURN_IF_ERROR(world.CheckSame("--resume: the step each process resumes at (is --out on a "
+                                         "filesystem every process sees?)",
+                                         std::to_string(state_.global_step)));
   }
-  XMAS_ASSIGN_OR_RETURN(impl_->metrics, MetricsLog::Open(o.out + "/metrics.jsonl", keep_metrics));
+  // Identical weights on every rank from the start, whatever each one loaded.
+  XMAS_RETURN_IF_ERROR(dist::BroadcastTensors(world, impl_->params));
+  if (world.is_main()) {
+    XMAS_ASSIGN_OR_RETURN(impl_->metrics, MetricsLog::Open(o.out + "/metrics.jsonl", keep_metrics));
+  }
   size_t images = 0;
   for (bool b : source_->has_image()) images += b;
   log::Info(source_->size(), " examples (", images, " with image, ", source_->size() - images,
             " text-only, ", source_->skipped(), " skipped); ", impl_->steps_per_epoch,
             " steps per epoch; ", total, " steps, ", schedule_.warmup_steps(), " warmup");
+  return Status::Ok();
+}
+
+// Restores RUN's latest checkpoint (if any) over the freshly built model.
+Status Trainer::Resume() {
+  auto latest = LatestCheckpoint(options_.out);
+  if (!latest.ok()) {
+    log::Info(latest.status().message(), "; starting at step 0");
+    return Status::Ok();
+  }
+  XMAS_ASSIGN_OR_RETURN(auto saved, RestoreCheckpoint(*latest, *model_, *impl_->optimizer));
+  XMAS_RETURN_IF_ERROR(CheckCompatible(saved, state_, *latest + "/trainer_state.json"));
+  saved.world_size = state_.world_size;
+  state_ = saved;
+  log::Info("resuming from ", *latest, " (step ", state_.global_step, " of ", state_.total_steps, ")");
   return Status::Ok();
 }
 

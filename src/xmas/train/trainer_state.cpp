@@ -11,7 +11,8 @@ namespace xmas::train {
 Status WriteTrainerState(const std::string& path, const TrainerState& s) {
   nlohmann::json j = {
       {"global_step", s.global_step}, {"epoch", s.epoch},
-      {"batch_in_epoch", s.batch_in_epoch}, {"tokens", s.tokens},
+      {"batch_in_epoch", s.batch_in_epoch}, {"samples_in_epoch", s.samples_in_epoch},
+      {"tokens", s.tokens}, {"world_size", s.world_size},
       {"seconds", s.seconds}, {"last_loss", s.last_loss},
       {"total_steps", s.total_steps}, {"warmup_steps", s.warmup_steps},
       {"learning_rate", s.learning_rate}, {"seed", s.seed},
@@ -47,6 +48,9 @@ Result<TrainerState> ReadTrainerState(const std::string& path) {
     get("num_examples", &s.num_examples);
     get("stage", &s.stage);
     get("trainable", &s.trainable);
+    // Absent in checkpoints written before data parallelism: keep the defaults.
+    if (j.contains("samples_in_epoch")) get("samples_in_epoch", &s.samples_in_epoch);
+    if (j.contains("world_size")) get("world_size", &s.world_size);
   } catch (const nlohmann::json::exception&) {
     return Status::InvalidInput(path + ": field '" + field + "': missing or of the wrong type");
   }
@@ -70,7 +74,10 @@ Status CheckCompatible(const TrainerState& a, const TrainerState& b, const std::
   XMAS_SAME(warmup_steps);
   XMAS_SAME(learning_rate);
   XMAS_SAME(seed);
-  XMAS_SAME(batch_size);
+  if (a.batch_size != b.batch_size) {
+    return Status::Usage(Differs(where, "batch_size", a.batch_size, b.batch_size).message() +
+                         "; batch_size is --batch-size x the number of processes");
+  }
   XMAS_SAME(grad_accum);
   XMAS_SAME(num_examples);
   XMAS_SAME(stage);

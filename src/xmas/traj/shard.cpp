@@ -102,6 +102,12 @@ Result<std::vector<float>> Concat(const std::vector<Shard>& shards, const std::s
 
 }  // namespace
 
+std::string ShardDir(const std::string& out, int index, int count) {
+  std::string base = out;
+  while (base.size() > 1 && base.back() == '/') base.pop_back();
+  return base + ".shard-" + std::to_string(index) + "-of-" + std::to_string(count);
+}
+
 Status MergeShards(const std::vector<std::string>& shard_dirs, const std::string& out_dir,
                    bool overwrite) {
   if (shard_dirs.empty()) return Status::Usage("merge: no shard directory given");

@@ -21,4 +21,8 @@ namespace xmas::traj {
 Status MergeShards(const std::vector<std::string>& shard_dirs, const std::string& out_dir,
                    bool overwrite);
 
+// Where a multi-process run (distributed_extract.h) keeps shard `index` of
+// `count` of the store `out`: beside it, "<out>.shard-<index>-of-<count>".
+std::string ShardDir(const std::string& out, int index, int count);
+
 }  // namespace xmas::traj
