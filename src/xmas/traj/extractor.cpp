@@ -21,6 +21,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// True if `dir` holds only what a run killed before its first progress.json
+// leaves (StoreWriter::Create's ids.txt and valid.npy, and unfinished
+// temporaries): such a directory is started over, not refused as the user's
+// (found by tests/reliability/crash_trajectories_test.cpp).
+bool OnlyAnUnstartedStore(const std::string& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name != "ids.txt" && name != "valid.npy" && name.find(".tmp-") == std::string::npos) return false;
+  }
+  return !ec;
+}
+
 // The values of one checkpoint, in shard row order.
 struct Columns {
   std::vector<float> svd, loss, el2n;
@@ -207,8 +220,9 @@ Result<StoreWriter> Runner::OpenStore(ResumeState* state) {
     state->finished = saved->finished;
     state->static_done = saved->static_done;
   }
-  XMAS_ASSIGN_OR_RETURN(StoreWriter store,
-                        StoreWriter::Create(o_.out, plan_.ids, plan_.valid, resuming || o_.overwrite));
+  const bool unstarted = !saved.ok() && OnlyAnUnstartedStore(o_.out);
+  XMAS_ASSIGN_OR_RETURN(StoreWriter store, StoreWriter::Create(o_.out, plan_.ids, plan_.valid,
+                                                               resuming || o_.overwrite || unstarted));
   for (auto it = state->finished.begin(); it != state->finished.end();) {
     const int64_t step = *it;
     const bool wanted = std::binary_search(plan_.steps.begin(), plan_.steps.end(), step);
