@@ -56,6 +56,22 @@ TEST(ExperimentConfig, ErrorsNameTheField) {
   ExpectError("{" + demo + R"(, "proxy": {"finetune": {"batch_size": 0}}})",
               "'proxy.finetune.batch_size': expected an integer >= 1");
   ExpectError("[1", "not valid JSON");
+  ExpectError(R"({"data": {"demo": {"size": "small", "bench_scale": 2}}})",
+              "field 'data.demo.bench_scale': expected a number in [0, 1]");
+}
+
+TEST(ExperimentConfig, BenchScaleIsOptionalAndRoundTrips) {
+  auto plain = ParseExperimentConfig(R"({"data": {"demo": {"size": "bench", "scale": 0.02}}})", "c.json");
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(plain->data.demo_bench_scale, 0.0);
+  EXPECT_FALSE(ConfigToJson(*plain)["data"]["demo"].contains("bench_scale"));  // old cache keys kept
+  auto c = ParseExperimentConfig(R"({"data": {"demo": {"size": "bench", "scale": 0.02, "bench_scale": 0.06}}})",
+                                 "c.json");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_DOUBLE_EQ(c->data.demo_bench_scale, 0.06);
+  auto again = ParseExperimentConfig(ConfigToJson(*c).dump(), "c.json");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_DOUBLE_EQ(again->data.demo_bench_scale, 0.06);
 }
 
 TEST(ExperimentConfig, ToJsonRoundTripsThroughParse) {

@@ -17,7 +17,7 @@ using testing::ScratchDir;
 std::string SmokeConfig(const std::string& budgets) {
   return R"({
     "name": "smoke",
-    "data": {"demo": {"size": "small", "seed": 0, "scale": 0.02}},
+    "data": {"demo": {"size": "small", "seed": 0, "scale": 0.02, "bench_scale": 0.03}},
     "tokenizer": {"vocab_size": 400},
     "threads": 1,
     "proxy": {"model": "tiny", "pretrain_enabled": false,
@@ -25,9 +25,10 @@ std::string SmokeConfig(const std::string& budgets) {
     "trajectories": {"checkpoints": 2, "batch_size": 16},
     "selection": {"methods": ["xmas", "random"], "budgets": )" + budgets + R"(, "seeds": [0, 1],
                   "clusters": 3},
-    "target": {"model": "tiny", "pretrain_enabled": false,
+    "target": {"model": "tiny",
+               "pretrain": {"learning_rate": 1e-3, "batch_size": 8, "max_steps": 1},
                "finetune": {"learning_rate": 1e-3, "batch_size": 8, "max_steps": 2}},
-    "eval": {"max_new_tokens": 2, "batch_size": 8, "limit": 2}
+    "eval": {"max_new_tokens": 2, "batch_size": 8}
   })";
 }
 
@@ -39,9 +40,16 @@ TEST(ExperimentEndToEnd, ReducedDemoRunsResumesAndExtends) {
   options.out_dir = dir / "out";
   auto first = RunExperiment(*config, options);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  // data, tokenizer, proxy finetune, store, 3 selections, target full + 3, 4 evals
-  EXPECT_EQ(first->steps_run, 4 + 3 + 4 + 4);
+  // data, tokenizer, proxy finetune, store, 3 selections, target pretrain + full + 3,
+  // 5 evals (the pretrained-only target too)
+  EXPECT_EQ(first->steps_run, 4 + 3 + 5 + 5);
   EXPECT_EQ(first->steps_cached, 0);
+  EXPECT_NE(first->results_markdown.find("| pretrain-only | 0% |"), std::string::npos)
+      << first->results_markdown;
+  // bench_scale: 3 questions per benchmark (100 x 0.03), not 2 (100 x 0.02)
+  auto full_scores = ReadFile(first->out_dir + "/eval/full/scores.json");
+  ASSERT_TRUE(full_scores.ok());
+  EXPECT_NE(full_scores->find("\"count\": 3"), std::string::npos) << *full_scores;
   EXPECT_NE(first->results_markdown.find("| random (2 seeds) | 50% |"), std::string::npos)
       << first->results_markdown;
   EXPECT_NE(first->results_markdown.find("| xmas | 50% |"), std::string::npos);

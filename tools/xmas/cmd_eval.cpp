@@ -33,7 +33,8 @@ void AddEval(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "eval", "Score a checkpoint on benchmark files (greedy decoding, per-benchmark metric)");
   auto o = std::make_shared<Options>();
-  o->eval.threads = 2;
+  // One thread: with OpenMP, two threads on a busy 2-core machine are many times slower (BENCHMARKS.md).
+  o->eval.threads = 1;
   cmd->add_option("--model", o->model, "Checkpoint directory (config.json + model.safetensors)")->required();
   cmd->add_option("--bench", o->bench, "A benchmark JSON file or a directory of them")->required();
   cmd->add_option("--tokenizer", o->tokenizer, "SentencePiece model (default: MODEL/tokenizer.model)");

@@ -61,7 +61,7 @@ struct Generated {
 
 // Every source in a fixed order; each draws from its own forked stream.
 Status Generate(const SourceContext& ctx, const DemoDataOptions& o, Generated* g) {
-  const DemoSizes sizes = SizesFor(o.size, o.scale_counts);
+  const DemoSizes sizes = SizesFor(o.size, o.scale_counts, o.bench_scale);
   Rng root(o.seed);
   FashionSource fashion(ctx, root.Fork(1).Next());
   SceneSource scenes(ctx, root.Fork(2).Next());
@@ -189,10 +189,11 @@ Result<DemoSize> ParseDemoSize(const std::string& name) {
   return Status::Usage("unknown demo-data size '" + name + "' (expected small or bench)");
 }
 
-DemoSizes SizesFor(DemoSize size, double scale_counts) {
+DemoSizes SizesFor(DemoSize size, double scale_counts, double bench_scale) {
   DemoSizes s = size == DemoSize::kBench ? DemoSizes{40000, 10000, 500} : DemoSizes{3000, 1000, 100};
-  auto scaled = [&](int n) { return std::max(1, static_cast<int>(std::lround(n * scale_counts))); };
-  return {scaled(s.train), scaled(s.pretrain), scaled(s.per_benchmark)};
+  auto scaled = [](int n, double f) { return std::max(1, static_cast<int>(std::lround(n * f))); };
+  double b = bench_scale > 0 ? bench_scale : scale_counts;
+  return {scaled(s.train, scale_counts), scaled(s.pretrain, scale_counts), scaled(s.per_benchmark, b)};
 }
 
 Status GenerateDemoData(const DemoDataOptions& o, DemoDataSummary* summary) {
@@ -200,6 +201,9 @@ Status GenerateDemoData(const DemoDataOptions& o, DemoDataSummary* summary) {
   if (o.out_dir.empty()) return Status::Usage("demo-data: no output directory given");
   if (!(o.scale_counts > 0 && o.scale_counts <= 1)) {
     return Status::Usage("demo-data: scale_counts must be in (0, 1], got " + std::to_string(o.scale_counts));
+  }
+  if (!(o.bench_scale >= 0 && o.bench_scale <= 1)) {
+    return Status::Usage("demo-data: bench_scale must be in [0, 1], got " + std::to_string(o.bench_scale));
   }
   if (o.image_size != 32 && o.image_size != 64) {
     return Status::Usage("demo-data: image size must be 32 or 64, got " + std::to_string(o.image_size));

@@ -43,6 +43,9 @@ struct DemoDataOptions {
   bool overwrite = false;
   // Multiplies every count of the size (tests use a fraction to stay fast).
   double scale_counts = 1.0;
+  // Multiplies the questions per benchmark instead of scale_counts (0 = use
+  // scale_counts): a small training set can keep enough held-out questions.
+  double bench_scale = 0.0;
 };
 
 // The numbers of one size: records in train/pretrain and per benchmark.
@@ -51,7 +54,7 @@ struct DemoSizes {
   int pretrain = 0;
   int per_benchmark = 0;
 };
-DemoSizes SizesFor(DemoSize size, double scale_counts = 1.0);
+DemoSizes SizesFor(DemoSize size, double scale_counts = 1.0, double bench_scale = 0.0);
 
 struct DemoDataSummary {
   size_t train_records = 0;

@@ -154,6 +154,9 @@ Result<BenchmarkScore> EvaluateFile(model::Model& model, const text::Tokenizer& 
   }
   if (bar) bar->Finish();
   if (!options.predictions_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(options.predictions_dir, ec);
+    if (ec) return Status::IoError(options.predictions_dir + ": cannot create the predictions folder: " + ec.message());
     XMAS_RETURN_IF_ERROR(WriteFileAtomic(
         (fs::path(options.predictions_dir) / (file.name + ".predictions.jsonl")).string(), run.predictions()));
   }

@@ -26,7 +26,8 @@ struct EvalOptions {
   int64_t limit = 0;             // first N items of each benchmark (0 = all)
   std::string image_root;        // "" = look beside the benchmark files (ResolveImagePath)
   std::string default_metric = "exact_match";
-  // When set, DIR/<benchmark>.predictions.jsonl gets one line per item:
+  // When set, DIR/<benchmark>.predictions.jsonl gets one line per item (DIR is
+  // created if missing):
   // {"id", "prediction", "gold", "metric", "score"}.
   std::string predictions_dir;
   bool show_progress = true;

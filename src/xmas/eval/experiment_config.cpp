@@ -144,7 +144,8 @@ Status ReadData(const json& obj, const std::string& file, DataSettings* d) {
     ObjectReader dr(*demo, "data.demo", file);
     dr.String("size", &d->demo_size);
     dr.Seed("seed", &d->demo_seed);
-    dr.Double("scale", &d->demo_scale, 0.001, 100);
+    dr.Double("scale", &d->demo_scale, 0.001, 1);
+    dr.Double("bench_scale", &d->demo_bench_scale, 0, 1);
     dr.Int("image_size", &d->demo_image_size, 8);
     XMAS_RETURN_IF_ERROR(dr.Finish());
     if (d->demo_size != "small" && d->demo_size != "bench") {
@@ -260,6 +261,7 @@ json ConfigToJson(const ExperimentConfig& c) {
                                    {"scale", c.data.demo_scale}, {"image_size", c.data.demo_image_size}}}}
                   : json{{"train", c.data.train}, {"pretrain", c.data.pretrain},
                          {"images", c.data.images}, {"bench", c.data.bench}};
+  if (c.data.demo_bench_scale > 0) data["demo"]["bench_scale"] = c.data.demo_bench_scale;
   return {{"name", c.name},
           {"device", c.device},
           {"threads", c.threads},

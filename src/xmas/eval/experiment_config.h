@@ -55,6 +55,7 @@ struct DataSettings {
   std::string demo_size;        // "small" | "bench" | "" (use the paths below)
   uint64_t demo_seed = 0;
   double demo_scale = 1.0;      // multiplies every record count (small CI runs)
+  double demo_bench_scale = 0;  // questions per benchmark instead (0 = demo_scale)
   int64_t demo_image_size = 32; // 32 or 64 pixels square
   // ... or explicit paths (relative paths are relative to the config file).
   std::string train;            // LLaVA JSON used for selection and fine-tuning

@@ -21,11 +21,16 @@ using nlohmann::json;
 
 namespace {
 
+// The eval tag (and table row) of the target after pretraining, before any
+// instruction tuning: the floor the fine-tuned targets should clear.
+constexpr const char* kPretrainedTag = "pretrain-only";
+
 // Everything the study has produced so far (for the table and the report).
 struct Progressed {
   std::vector<SelectionRun> runs;
   bool full_evaluated = false;
   StepStamp full_target, full_eval;
+  bool pretrained_evaluated = false;  // the target before fine-tuning: the table's floor
   double proxy_seconds = 0;       // proxy pretrain + finetune + trajectories
   bool has_store = false;
   StepStamp store;
@@ -60,7 +65,7 @@ int CountSteps(const ExperimentConfig& c, const std::vector<SelectionRun>& runs,
   int n = (c.data.uses_demo() ? 1 : 0) + (c.tokenizer.path.empty() ? 1 : 0);
   if (proxy) n += (c.proxy.pretrain_enabled ? 1 : 0) + 2;
   n += static_cast<int>(runs.size());
-  if (!selection_only) n += (c.target.pretrain_enabled ? 1 : 0) + 2 + 2 * static_cast<int>(runs.size());
+  if (!selection_only) n += (c.target.pretrain_enabled ? 2 : 0) + 2 + 2 * static_cast<int>(runs.size());
   return n;
 }
 
@@ -114,6 +119,10 @@ Status RunTargets(RunContext* ctx, Progressed* p) {
   internal::TrainSpec spec;
   spec.model = &c.target;
   XMAS_RETURN_IF_ERROR(RunPretrain(ctx, c.target, "target", &spec));
+  if (!spec.init.empty()) {  // how the target scores before any instruction tuning
+    XMAS_RETURN_IF_ERROR(internal::EvalStep(ctx, kPretrainedTag, spec.out, spec.init_stamp).status());
+    p->pretrained_evaluated = true;
+  }
   spec.stage = "finetune";
   spec.recipe = &c.target.finetune;
   spec.label = "target full";
@@ -167,6 +176,14 @@ Result<std::optional<ResultsTable>> Tabulate(RunContext* ctx, const Progressed& 
   full.train_seconds = p.full_target.seconds;
   full.examples = p.dataset ? p.dataset->size() : 0;
   std::vector<RunResult> results;
+  if (p.pretrained_evaluated) {
+    XMAS_ASSIGN_OR_RETURN(EvalReport report, ReadScores(ctx, kPretrainedTag));
+    RunResult rr;
+    rr.method = kPretrainedTag;
+    rr.budget = 0;
+    rr.scores = report.Scores();
+    results.push_back(std::move(rr));
+  }
   for (const auto& r : p.runs) {
     if (!r.evaluated) continue;
     XMAS_ASSIGN_OR_RETURN(EvalReport report, ReadScores(ctx, r.tag));

@@ -15,7 +15,7 @@
 // work, an interrupted run resumes at the step that was cut short, and adding
 // a budget, method or seed runs only what is new. Layout of OUT:
 //   data/ tokenizer.model proxy/{pretrain,finetune}/ store/ select/<tag>/
-//   target/{pretrain,<tag>,full}/ eval/<tag>/ results.{md,csv,json} report.html
+//   target/{pretrain,<tag>,full}/ eval/{<tag>,full,pretrain-only}/ results.{md,csv} report.html
 // where <tag> is "<method>-<budget>-s<seed>", e.g. "xmas-20-s0".
 #pragma once
 
