@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake pkg-config ccache git
+  build-essential cmake ninja-build pkg-config ccache git
   libtorch-dev            # the model and training (PyTorch's C++ API)
   libgloo-dev             # headers of the Gloo transport behind libtorch's c10d (xmas dist)
   libopenblas0-openmp     # optimised BLAS behind libtorch (~17x Debian's reference sgemm)

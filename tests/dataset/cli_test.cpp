@@ -1,33 +1,19 @@
 // Runs the built `xmas` binary: exit codes and one-line errors.
 #include <gtest/gtest.h>
 #include <stb/stb_image_write.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "../common/cli_run.h"
 #include "test_helpers.h"
 
 namespace xmas::data {
 namespace {
 using namespace xmas::data::testing;
+using xmas::clitest::CliRun;
 
-struct CliRun {
-  int code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
-
-CliRun Xmas(const std::string& args, const fs::path& dir) {
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string command = std::string(XMAS_BINARY) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int status = std::system(command.c_str());
-  CliRun run;
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = ReadText(out);
-  run.err = ReadText(err);
-  return run;
-}
+CliRun Xmas(const std::string& args, const fs::path& dir) { return xmas::clitest::RunXmas(args, dir); }
 
 const char* kData = R"([
   {"id": "a", "image": "coco/1.png", "extra": [1, 2], "conversations": [{"from": "human", "value": "<image>\nq"}, {"from": "gpt", "value": "ans"}]},
