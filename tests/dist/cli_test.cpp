@@ -112,6 +112,26 @@ TEST_F(DistTrain, TwoProcessesEqualOneWithTheGlobalBatch) {
   EXPECT_NE(two.logs.find("distributed: 2 processes"), std::string::npos) << two.logs;
 }
 
+// DISABLED: fails (open). The losses, gradient norms and token counts agree,
+// and so do the LLM's and the connector's weights, but the vision tower's
+// differ by up to 3.9e-3 after 4 steps (class and position embeddings by 2 x
+// lr: an AdamW sign flip), while the same comparison with 2 examples per rank
+// (TwoProcessesEqualOneWithTheGlobalBatch) agrees to 1e-4. Not yet known
+// whether a one-example slice takes another path (vision tower, batch
+// collation) or whether --grad-accum > 1 is at fault.
+TEST_F(DistTrain, DISABLED_AccumulatesOverMicroBatchesOfEveryProcess) {
+  // Global batch 4 as 2 micro-batches of 2: one process with batch 2, or two
+  // processes with batch 1 each.
+  auto one_args = Args("accum-one", 2), two_args = Args("accum-two", 1);
+  for (auto* a : {&one_args, &two_args}) a->insert(a->end(), {"--grad-accum", "2"});
+  const auto one = RunJob(1, one_args, toy_->dir + "/logs-accum-one");
+  ASSERT_TRUE(one.ok()) << one.logs;
+  const auto two = RunJob(2, two_args, toy_->dir + "/logs-accum-two");
+  ASSERT_TRUE(two.ok()) << two.logs;
+  ExpectSameLosses(Run("accum-one"), Run("accum-two"));
+  EXPECT_LT(MaxWeightDifference(Run("accum-one") + "/final", Run("accum-two") + "/final"), 1e-4);
+}
+
 TEST_F(DistTrain, WeightsDifferWhenTheGlobalBatchDiffers) {
   // The comparison above can fail: 2 processes with batch 1 (global 2) is another run.
   auto args = Args("two-small", 1);
