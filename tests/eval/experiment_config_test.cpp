@@ -57,7 +57,7 @@ TEST(ExperimentConfig, ErrorsNameTheField) {
               "'proxy.finetune.batch_size': expected an integer >= 1");
   ExpectError("[1", "not valid JSON");
   ExpectError(R"({"data": {"demo": {"size": "small", "bench_scale": 2}}})",
-              "field 'data.demo.bench_scale': expected a number in [0, 1]");
+              "field 'data.demo.bench_scale': expected a number in [0.0, 1.0]");
 }
 
 TEST(ExperimentConfig, BenchScaleIsOptionalAndRoundTrips) {
