@@ -128,6 +128,13 @@ Status Trainer::SetupModel() {
   torch::optim::AdamWOptions adam(lr);
   adam.betas({o.adam_beta1, o.adam_beta2}).eps(o.adam_eps).weight_decay(o.weight_decay);
   impl_->optimizer = std::make_unique<torch::optim::AdamW>(impl_->params, adam);
+  // libtorch 1.13's zero_grad() zeroes gradients but keeps them defined, and
+  // AdamW skips a parameter whose gradient is undefined. Defining every
+  // gradient up front makes each step update the same parameters whether the
+  // process started at step 0 or resumed mid-run: otherwise a text-only batch
+  // (no gradient for the vision tower) right after --resume skipped the tower
+  // that the uninterrupted run updated, and the runs drifted apart.
+  for (auto& p : impl_->params) p.mutable_grad() = torch::zeros_like(p);
   state_.learning_rate = lr;
   return Status::Ok();
 }
