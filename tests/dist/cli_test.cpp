@@ -112,14 +112,12 @@ TEST_F(DistTrain, TwoProcessesEqualOneWithTheGlobalBatch) {
   EXPECT_NE(two.logs.find("distributed: 2 processes"), std::string::npos) << two.logs;
 }
 
-// DISABLED: fails (open). The losses, gradient norms and token counts agree,
-// and so do the LLM's and the connector's weights, but the vision tower's
-// differ by up to 3.9e-3 after 4 steps (class and position embeddings by 2 x
-// lr: an AdamW sign flip), while the same comparison with 2 examples per rank
-// (TwoProcessesEqualOneWithTheGlobalBatch) agrees to 1e-4. Not yet known
-// whether a one-example slice takes another path (vision tower, batch
-// collation) or whether --grad-accum > 1 is at fault.
-TEST_F(DistTrain, DISABLED_AccumulatesOverMicroBatchesOfEveryProcess) {
+// Was failing (vision tower off by up to 3.9e-3): with one example per rank
+// a micro-batch could leave a rank without image examples, whose undefined
+// vision gradients the all-reduce filled with zeros, so AdamW updated the tower
+// in 2 processes and skipped it in 1. Fixed by defining every gradient up
+// front (train/trainer_setup.cpp).
+TEST_F(DistTrain, AccumulatesOverMicroBatchesOfEveryProcess) {
   // Global batch 4 as 2 micro-batches of 2: one process with batch 2, or two
   // processes with batch 1 each.
   auto one_args = Args("accum-one", 2), two_args = Args("accum-two", 1);

@@ -88,8 +88,11 @@ TEST(CrashSafety, TrainKilledAtFourMomentsResumesToTheUninterruptedRun) {
   ASSERT_EQ(last.exit_code, 0) << "resuming after the kills failed; see " << log;
 
   auto want = FilesUnder(ref.train_run), got = FilesUnder(run);
+  // Weights byte for byte. Not optimizer.pt: libtorch keys its state by the
+  // parameters' addresses in memory, so two identical runs write different
+  // bytes; equal weights and losses at every later step show the state matched.
   for (const auto& [path, bytes] : want) {
-    if (path.find("model.safetensors") == std::string::npos && path.find("optimizer") == std::string::npos) continue;
+    if (path.find("model.safetensors") == std::string::npos) continue;
     ASSERT_TRUE(got.count(path)) << path << " is missing from the resumed run";
     EXPECT_TRUE(got.at(path) == bytes) << path << " differs from the uninterrupted run";
   }
