@@ -169,11 +169,7 @@ Status DatasetBuilder::ReadId(od::value value, Record* record) {
     std::string_view token = value.raw_json_token();
     double number;
     if (auto error = value.get_double().get(number)) return SyntaxError(error, record);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
-                              token.back() == '\r')) {
-      token.remove_suffix(1);
-    }
-    record->id.assign(token);
+    record->id.assign(NumberTokenText(token));
     record->id_is_number = true;
     return Status::Ok();
   }

@@ -80,11 +80,7 @@ class DatasetIndexBuilder {
     std::string_view token = value.raw_json_token();
     double number;
     if (auto error = value.get_double().get(number)) return Syntax(error, doc);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
-                              token.back() == '\r')) {
-      token.remove_suffix(1);
-    }
-    id_.assign(token);
+    id_.assign(NumberTokenText(token));
     id_is_number_ = true;
     return Status::Ok();
   }

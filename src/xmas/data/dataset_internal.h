@@ -24,6 +24,16 @@ std::string LineColumn(std::string_view text, size_t offset);
 // "a string", "a number", "an object", ... for "expected X, found Y" messages.
 const char* JsonTypeName(simdjson::ondemand::json_type type);
 
+// A numeric id's raw JSON token without the whitespace simdjson leaves after
+// it: the id's text exactly as written (e.g. "007" and "1e3" are kept as is).
+inline std::string_view NumberTokenText(std::string_view token) {
+  while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
+                            token.back() == '\r')) {
+    token.remove_suffix(1);
+  }
+  return token;
+}
+
 // The source name of a record (see Record::source).
 std::string SourceOf(const std::string& image, const std::string* task_name);
 
