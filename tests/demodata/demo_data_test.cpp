@@ -1,6 +1,7 @@
 #include "xmas/demodata/demo_data.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -20,8 +21,10 @@ using nlohmann::json;
 constexpr double kScale = 0.25;
 DemoSizes TestSizes() { return SizesFor(DemoSize::kSmall, kScale); }
 
+// Per process: CTest runs each test in a process of its own, two at a time,
+// and each runs the suite's SetUpTestSuite (two once wrote one folder).
 std::string TempDir(const std::string& name) {
-  std::string dir = ::testing::TempDir() + "/xmas_demodata_" + name;
+  std::string dir = ::testing::TempDir() + "/xmas_demodata_" + name + "_" + std::to_string(::getpid());
   fs::remove_all(dir);
   return dir;
 }

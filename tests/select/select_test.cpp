@@ -7,6 +7,8 @@
 #include <random>
 
 #include <gtest/gtest.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -150,10 +152,20 @@ TEST_F(SelectTest, ClearErrors) {
   auto st = RunSelect(o);
   EXPECT_EQ(st.code(), Status::Code::kUsage) << st.message();
   o = Options("10%", "x.json");
-  o.trajectories = d_.path();
+  std::filesystem::create_directories(d_ / "empty");
+  o.trajectories = d_ / "empty";
   st = RunSelect(o);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("neither a feature store"), std::string::npos) << st.message();
+  // Outputs inside the trajectories folder (over its manifest, or beside it).
+  for (const char* inside : {"store/manifest.json", "store/subset.json"}) {
+    o = Options("10%", inside);
+    st = RunSelect(o);
+    EXPECT_EQ(st.code(), Status::Code::kUsage) << inside;
+    EXPECT_NE(st.message().find("inside the input folder"), std::string::npos) << st.message();
+  }
+  EXPECT_TRUE(std::filesystem::exists(d_ / "store/manifest.json"));
+  EXPECT_FALSE(std::filesystem::exists(d_ / "store/subset.json"));
   o = Options("10%", "data.json");  // output over the input
   EXPECT_FALSE(RunSelect(o).ok());
   // A dataset record without a trajectory.

@@ -95,6 +95,21 @@ TEST(AtomicFile, OutputMayNotBeAnInput) {
   EXPECT_TRUE(xmas::CheckOutputIsNotInput((dir / "other.json").string(), {in}).ok());
 }
 
+TEST(CheckOutputIsNotInput, RefusesOutputsInsideAnInputFolder) {
+  fs::path dir = TempDir("infolder");
+  fs::create_directories(dir / "store" / "svd");
+  fs::create_directories(dir / "storeX");
+  const std::string store = (dir / "store").string();
+  EXPECT_EQ(xmas::CheckOutputIsNotInput((dir / "store" / "manifest.json").string(), {store}).code(),
+            xmas::Status::Code::kUsage);
+  EXPECT_FALSE(xmas::CheckOutputIsNotInput((dir / "store" / "svd" / "new.json").string(), {store}).ok());
+  EXPECT_FALSE(xmas::CheckOutputIsNotInput((dir / "store" / ".." / "store" / "x").string(), {store}).ok());
+  EXPECT_FALSE(xmas::CheckOutputIsNotInput(store, {store}).ok());
+  // A sibling whose name starts with the folder's is outside it.
+  EXPECT_TRUE(xmas::CheckOutputIsNotInput((dir / "storeX" / "out.json").string(), {store}).ok());
+  EXPECT_TRUE(xmas::CheckOutputIsNotInput((dir / "out.json").string(), {store}).ok());
+}
+
 TEST(PrepareOutputDir, RefusesNonEmptyWithoutOverwrite) {
   fs::path dir = TempDir("outdir");
   EXPECT_TRUE(xmas::PrepareOutputDir((dir / "new" / "sub").string(), false).ok());

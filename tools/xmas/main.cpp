@@ -6,6 +6,9 @@
 #include <iostream>
 
 #include "command.h"
+#ifdef XMAS_HANDS_OFF_TO
+#include "hand_off.h"
+#endif
 #include "xmas/util/log.h"
 
 namespace {
@@ -40,6 +43,13 @@ int main(int argc, char** argv) {
   });
 
   xmas::cli::AddRegisteredCommands(app);
+#ifdef XMAS_HANDS_OFF_TO
+  if (xmas::cli::NeedsHandOff(app, argc, argv)) {
+    const std::string why = xmas::cli::HandOff(XMAS_HANDS_OFF_TO, argv);
+    std::fprintf(stderr, "xmas: error: %s\n", why.c_str());
+    return kExitFailure;
+  }
+#endif
 
   try {
     app.parse(argc, argv);

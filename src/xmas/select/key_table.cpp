@@ -1,13 +1,24 @@
 #include "xmas/select/key_table.h"
 
+#include <cstring>
+
 namespace xmas::select {
 
 uint64_t HashKey(std::string_view key) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 1099511628211ull;
+  // Eight bytes per step (keys are ~20-40 bytes; byte-wise FNV-1a was 6% of
+  // `xmas select` on 665k keys), then a final avalanche for the low bits the
+  // table masks with.
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ key.size();
+  size_t i = 0;
+  for (; i + 8 <= key.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, key.data() + i, 8);
+    h = (h ^ word) * 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 31;
   }
+  uint64_t tail = 0;
+  std::memcpy(&tail, key.data() + i, key.size() - i);
+  h = (h ^ tail) * 0x94d049bb133111ebull;
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ull;
   return h ^ (h >> 32);
@@ -16,6 +27,9 @@ uint64_t HashKey(std::string_view key) {
 void KeyTable::Reserve(size_t keys, size_t bytes) {
   arena_.reserve(bytes);
   offsets_.reserve(keys + 1);
+  size_t slots = 1024;
+  while (slots < 2 * (keys + 1)) slots *= 2;
+  if (slots > slots_.size()) Rehash(slots);
 }
 
 const uint32_t* KeyTable::Slot(std::string_view key, uint64_t hash) const {
@@ -30,17 +44,13 @@ uint32_t* KeyTable::Slot(std::string_view key, uint64_t hash) {
   return const_cast<uint32_t*>(static_cast<const KeyTable*>(this)->Slot(key, hash));
 }
 
-void KeyTable::Grow() {
-  std::vector<uint32_t> old;
-  old.swap(slots_);
-  slots_.assign(old.empty() ? 1024 : old.size() * 2, kNone);
-  for (uint32_t row : old) {
-    if (row != kNone) *Slot(key(row), HashKey(key(row))) = row;
-  }
+void KeyTable::Rehash(size_t slots) {
+  slots_.assign(slots, kNone);
+  for (uint32_t row = 0; row < size(); ++row) *Slot(key(row), HashKey(key(row))) = row;
 }
 
 uint32_t KeyTable::Insert(std::string_view key, uint32_t* existing) {
-  if ((size() + 1) * 2 > slots_.size()) Grow();
+  if ((size() + 1) * 2 > slots_.size()) Rehash(slots_.empty() ? 1024 : slots_.size() * 2);
   uint32_t* slot = Slot(key, HashKey(key));
   if (*slot != kNone) {
     if (existing != nullptr) *existing = *slot;

@@ -27,19 +27,22 @@ class KeyTable {
   std::string_view key(size_t row) const {
     return std::string_view(arena_).substr(offsets_[row], offsets_[row + 1] - offsets_[row]);
   }
+  // Room for `keys` keys of `bytes` bytes in all, so inserting them never
+  // rehashes.
   void Reserve(size_t keys, size_t bytes);
 
  private:
   uint32_t* Slot(std::string_view key, uint64_t hash);
   const uint32_t* Slot(std::string_view key, uint64_t hash) const;
-  void Grow();
+  void Rehash(size_t slots);  // a power of two above twice size()
 
   std::string arena_;
   std::vector<uint64_t> offsets_{0};
   std::vector<uint32_t> slots_;  // power-of-two table of rows, kNone = empty
 };
 
-// FNV-1a 64-bit with a final mix; stable across platforms.
+// A fast 64-bit string hash for the table (in memory only: never stored, so
+// it may change between versions).
 uint64_t HashKey(std::string_view key);
 
 }  // namespace xmas::select

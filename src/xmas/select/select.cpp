@@ -47,8 +47,11 @@ Status RunSelect(const SelectOptions& o) {
     if (report.size() > 5 && report.compare(report.size() - 5, 5, ".json") == 0) report.resize(report.size() - 5);
     report += ".report.json";
   }
-  XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.output, {o.data}));
-  XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(report, {o.data, o.output}));
+  XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.output, {o.data, o.trajectories}));
+  XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(report, {o.data, o.trajectories, o.output}));
+  if (!o.write_official_dir.empty()) {
+    XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.write_official_dir, {o.data, o.trajectories}));
+  }
   Stopwatch watch;
   std::vector<std::pair<std::string, double>> timings;
   data::LoadOptions lo;

@@ -25,6 +25,15 @@ void FsyncDirectoryOf(const std::string& path) {
     ::close(fd);
   }
 }
+
+// Whether `path` lies below `dir` (both canonical).
+bool IsInside(const fs::path& path, const fs::path& dir) {
+  auto p = path.begin();
+  for (auto d = dir.begin(); d != dir.end(); ++d, ++p) {
+    if (p == path.end() || *p != *d) return false;
+  }
+  return p != path.end();
+}
 }  // namespace
 
 AtomicFile::~AtomicFile() { Discard(); }
@@ -122,6 +131,9 @@ Status CheckOutputIsNotInput(const std::string& output, const std::vector<std::s
     }
     if (same) {
       return Status::Usage(output + ": output would overwrite the input " + input);
+    }
+    if (fs::is_directory(input, ec) && IsInside(fs::weakly_canonical(output, ec), fs::weakly_canonical(input, ec))) {
+      return Status::Usage(output + ": output would be written inside the input folder " + input);
     }
   }
   return Status::Ok();

@@ -41,7 +41,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes);
 Result<std::string> ReadFile(const std::string& path);
 
 // Refuses an output that is one of the inputs (same file, through links or
-// not): "no command writes over one of its inputs". `what` names the option.
+// not) or lies inside an input that is a folder: "no command writes over one
+// of its inputs".
 Status CheckOutputIsNotInput(const std::string& output, const std::vector<std::string>& inputs);
 
 // Creates `dir` (and parents) if missing. If it exists and is not empty,
