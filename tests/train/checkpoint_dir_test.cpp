@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 
 #include "xmas/train/metrics_log.h"
@@ -67,6 +71,39 @@ TEST_F(RunDir, LatestCheckpointIgnoresIncompleteAndForeignDirs) {
   EXPECT_TRUE(fs::exists(dir_ + "/checkpoint-x1"));
   EXPECT_FALSE(fs::exists(dir_ + "/checkpoint-2"));
   EXPECT_FALSE(fs::exists(dir_ + "/checkpoint-12"));
+}
+
+// A pid that no process has any more: a child that has exited and been reaped.
+long DeadPid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  return child;
+}
+
+TEST_F(RunDir, RecoversWhatAKilledRunLeft) {
+  const std::string dead = std::to_string(DeadPid());
+  const std::string alive = std::to_string(::getpid());
+  auto make = [&](const std::string& name, const std::string& content) {
+    fs::create_directories(dir_ + "/" + name);
+    ASSERT_TRUE(WriteFileAtomic(dir_ + "/" + name + "/trainer_state.json", content).ok());
+  };
+  make(CheckpointName(4), "four");
+  make(".checkpoint-6.tmp-new-" + dead + "-0", "half six");         // killed while writing
+  make(".checkpoint-4.tmp-old-" + dead + "-3", "stale four");       // killed after the rename
+  make(".checkpoint-8.tmp-old-" + dead + "-1", "eight");            // killed between the renames
+  make(".checkpoint-9.tmp-new-" + alive + "-0", "being written");   // a live writer's: untouched
+  make(".final.tmp-new-" + dead + "-2", "half final");
+
+  ASSERT_TRUE(RecoverInterruptedWrites(dir_).ok());
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir_)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{".checkpoint-9.tmp-new-" + alive + "-0", "checkpoint-4",
+                                             "checkpoint-8"}));
+  EXPECT_EQ(*ReadFile(dir_ + "/checkpoint-4/trainer_state.json"), "four");
+  EXPECT_EQ(*ReadFile(dir_ + "/checkpoint-8/trainer_state.json"), "eight");
+  EXPECT_EQ(ListCheckpoints(dir_), (std::vector<int64_t>{4, 8}));
 }
 
 TEST_F(RunDir, TrainerStateRoundTripsAndChecksSettings) {

@@ -1,10 +1,16 @@
 #include "xmas/train/checkpoint_dir.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+
+#include "xmas/util/log.h"
 
 namespace fs = std::filesystem;
 
@@ -32,6 +38,27 @@ std::string TempName(const fs::path& dir, const char* what) {
                                std::to_string(::getpid()) + "-" + std::to_string(counter++)))
       .string();
 }
+
+// A temporary of WriteDirAtomic: ".<target>.tmp-<what>-<pid>-<n>".
+struct TempEntry {
+  std::string target;
+  std::string what;
+  long pid = -1;
+};
+
+bool ParseTempName(const std::string& name, TempEntry* e) {
+  const size_t mark = name.find(kTempMark);
+  if (name.empty() || name[0] != '.' || mark == std::string::npos || mark < 2) return false;
+  const std::string rest = name.substr(mark + std::strlen(kTempMark));  // <what>-<pid>-<n>
+  const size_t dash = rest.find('-');
+  if (dash == std::string::npos) return false;
+  e->target = name.substr(1, mark - 1);
+  e->what = rest.substr(0, dash);
+  e->pid = std::strtol(rest.c_str() + dash + 1, nullptr, 10);
+  return (e->what == "new" || e->what == "old") && e->pid > 0;
+}
+
+bool ProcessIsRunning(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
 }  // namespace
 
@@ -85,6 +112,30 @@ Result<std::string> LatestCheckpoint(const std::string& run_dir) {
   auto steps = ListCheckpoints(run_dir);
   if (steps.empty()) return Status::NotFound(run_dir + ": no complete checkpoint-<step> directory to resume from");
   return (fs::path(run_dir) / CheckpointName(steps.back())).string();
+}
+
+Status RecoverInterruptedWrites(const std::string& run_dir) {
+  std::error_code ec;
+  std::vector<std::pair<fs::path, TempEntry>> left;
+  for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    TempEntry e;
+    if (ParseTempName(it->path().filename().string(), &e) && !ProcessIsRunning(e.pid)) {
+      left.emplace_back(it->path(), e);
+    }
+  }
+  for (const auto& [path, e] : left) {
+    const fs::path target = fs::path(run_dir) / e.target;
+    if (e.what == "old" && !fs::exists(target, ec)) {
+      fs::rename(path, target, ec);
+      if (ec) return Status::IoError(path.string() + ": cannot restore as " + target.string() + ": " + ec.message());
+      log::Warn(target.string(), ": restored from ", path.string(), " (a killed run was replacing it)");
+    } else {
+      fs::remove_all(path, ec);
+      if (ec) return Status::IoError(path.string() + ": cannot remove: " + ec.message());
+      log::Info("removed ", path.string(), ", left by a killed run");
+    }
+  }
+  return Status::Ok();
 }
 
 Status ClearRunOutputs(const std::string& run_dir) {

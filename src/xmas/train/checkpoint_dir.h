@@ -34,6 +34,13 @@ std::vector<int64_t> ListCheckpoints(const std::string& run_dir);
 // The path of the highest-step checkpoint; NotFound naming run_dir if none.
 Result<std::string> LatestCheckpoint(const std::string& run_dir);
 
+// Deals with what a killed process (one no longer running) left half-done in
+// run_dir: a hidden ".<name>.tmp-new-<pid>-<n>" directory is removed; a
+// ".<name>.tmp-old-<pid>-<n>" one is renamed back to <name> when the process
+// died between moving <name> aside and putting its replacement in place, and
+// removed otherwise. Called before --resume reads the latest checkpoint.
+Status RecoverInterruptedWrites(const std::string& run_dir);
+
 // Removes what an earlier training run left in run_dir (checkpoint-*, final,
 // metrics.jsonl, tokenizer.model, temporaries) for --overwrite; leaves any
 // other file alone.

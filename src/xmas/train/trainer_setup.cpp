@@ -164,6 +164,8 @@ Status Trainer::SetupProgress() {
 
   int64_t keep_metrics = -1;
   if (o.resume) {
+    // The main process first tidies what a killed run left half-written.
+    XMAS_RETURN_IF_ERROR(world.AgreeOk(world.is_main() ? RecoverInterruptedWrites(o.out) : Status::Ok()));
     XMAS_RETURN_IF_ERROR(world.AgreeOk(Resume()));
     if (state_.global_step > 0) keep_metrics = state_.global_step;
     // Every rank reads the checkpoint itself: RUN must be on a filesystem all see.
