@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <stb/stb_image_write.h>
+#include <zlib.h>
 
 #include <cmath>
 
@@ -103,6 +104,40 @@ TEST_F(ImageFiles, HugeCanvasIsRefusedFromTheHeader) {
   small_file.max_file_bytes = 10;
   EXPECT_NE(ReadImageInfo((dir_ / "a.png").string(), small_file).status().message().find("bytes"),
             std::string::npos);
+}
+
+// A PNG of a w x h 8-bit RGB image whose IDAT holds `raw` deflated.
+std::string HandMadePng(uint32_t w, uint32_t h, const std::string& raw) {
+  auto be32 = [](uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  auto chunk = [&](const std::string& type, const std::string& data) {
+    const std::string body = type + data;
+    const uLong crc = crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()));
+    return be32(static_cast<uint32_t>(data.size())) + body + be32(static_cast<uint32_t>(crc));
+  };
+  std::string packed(compressBound(raw.size()), '\0');
+  uLongf packed_size = packed.size();
+  compress2(reinterpret_cast<Bytef*>(packed.data()), &packed_size, reinterpret_cast<const Bytef*>(raw.data()),
+            raw.size(), 9);
+  packed.resize(packed_size);
+  const std::string ihdr = be32(w) + be32(h) + std::string{8, 2, 0, 0, 0};  // 8-bit RGB
+  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) + chunk("IDAT", packed) + chunk("IEND", "");
+}
+
+TEST(PngBomb, ImageDataInflatingPastItsSizeIsRefused) {
+  const std::string exact(6 * (1 + 4 * 3), '\0');  // 6 rows: filter byte + 4 RGB pixels
+  auto fine = DecodeImage(HandMadePng(4, 6, exact), "fine.png");
+  ASSERT_TRUE(fine.ok()) << fine.status().message();
+  EXPECT_EQ(fine->width, 4);
+  // 30 MB of zeros deflate to ~30 KB; stb_image would inflate all of it.
+  const std::string bomb_bytes = HandMadePng(4, 6, std::string(30'000'000, '\0'));
+  EXPECT_LT(bomb_bytes.size(), 100'000u);
+  auto bomb = DecodeImage(bomb_bytes, "bomb.png");
+  ASSERT_FALSE(bomb.ok());
+  EXPECT_EQ(bomb.status().message().rfind("bomb.png: corrupt PNG (its image data inflates to more than", 0), 0u)
+      << bomb.status().message();
 }
 
 TEST(ImagePath, StaysInsideTheFolder) {

@@ -1,6 +1,9 @@
 #include "xmas/data/image_guard.h"
 
+#include <zlib.h>
+
 #include <cstdint>
+#include <vector>
 
 namespace xmas::data {
 namespace {
@@ -46,6 +49,21 @@ bool HuffmanSegmentOk(Cursor* c) {
   return true;
 }
 
+uint32_t BigEndian32(std::string_view bytes, size_t at) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(bytes[at + i]);
+  return v;
+}
+
+// Bytes of filtered scanlines an IHDR describes (0 when it is malformed).
+uint64_t PngRawBytes(std::string_view ihdr) {
+  if (ihdr.size() < 13) return 0;
+  const uint64_t width = BigEndian32(ihdr, 0), height = BigEndian32(ihdr, 4);
+  const int depth = static_cast<uint8_t>(ihdr[8]), color = static_cast<uint8_t>(ihdr[9]);
+  const int channels = color == 2 ? 3 : color == 4 ? 2 : color == 6 ? 4 : 1;
+  return ((width * channels * depth + 7) / 8 + 1) * height;
+}
+
 }  // namespace
 
 Status CheckJpegHuffmanTables(std::string_view bytes, const std::string& name) {
@@ -82,6 +100,42 @@ Status CheckPngChunkLengths(std::string_view bytes, const std::string& name) {
     if (type == "IEND") break;
     at += 12 + static_cast<size_t>(length);
   }
+  return Status::Ok();
+}
+
+Status CheckPngInflatedSize(std::string_view bytes, const std::string& name) {
+  uint64_t allowed = 0;
+  bool raw_deflate = false;  // Apple's CgBI variant has no zlib header (stb accepts it)
+  z_stream zs{};
+  bool started = false;
+  std::vector<unsigned char> scratch(64 * 1024);
+  uint64_t inflated = 0;
+  int ret = Z_OK;
+  for (size_t at = 8; at + 8 <= bytes.size() && ret == Z_OK;) {
+    const uint32_t length = BigEndian32(bytes, at);
+    const std::string_view type = bytes.substr(at + 4, 4), data = bytes.substr(at + 8, length);
+    at += 12 + static_cast<size_t>(length);
+    if (type == "IEND") break;
+    if (type == "CgBI") raw_deflate = true;
+    if (type == "IHDR") allowed = 2 * PngRawBytes(data) + 65536;
+    if (type != "IDAT") continue;
+    if (!started && inflateInit2(&zs, raw_deflate ? -15 : 15) != Z_OK) return Status::Ok();
+    started = true;
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs.avail_in = static_cast<uInt>(data.size());
+    while (zs.avail_in > 0 && ret == Z_OK) {
+      zs.next_out = scratch.data();
+      zs.avail_out = static_cast<uInt>(scratch.size());
+      ret = inflate(&zs, Z_NO_FLUSH);
+      inflated += scratch.size() - zs.avail_out;
+      if (inflated > allowed) {
+        inflateEnd(&zs);
+        return Status::InvalidInput(name + ": corrupt PNG (its image data inflates to more than " +
+                                    std::to_string(allowed) + " bytes, twice what its size in the header needs)");
+      }
+    }
+  }
+  if (started) inflateEnd(&zs);
   return Status::Ok();
 }
 

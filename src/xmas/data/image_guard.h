@@ -5,7 +5,9 @@
 //     stbi__build_huffman / stbi__process_marker write past their 257- and
 //     256-byte tables (memory corruption).
 //   - PNG: stb grows its IDAT buffer to a chunk's declared length before
-//     reading it, so a 60-byte file can make it allocate 2 GB.
+//     reading it, so a 60-byte file can make it allocate 2 GB; and it grows
+//     its inflate buffer for as long as the data inflates, so a 1 MB file of
+//     zeros can make it allocate ~1 GB whatever the header's dimensions.
 #pragma once
 
 #include <string>
@@ -24,5 +26,11 @@ Status CheckJpegHuffmanTables(std::string_view bytes, const std::string& name);
 // Walks the PNG chunks (after the signature) up to IEND and refuses a chunk
 // whose declared length runs past the end of the file.
 Status CheckPngChunkLengths(std::string_view bytes, const std::string& name);
+
+// Inflates the image data (the IDAT chunks, after CheckPngChunkLengths) into
+// a small scratch buffer, discarding it, and refuses data that inflates to
+// more than twice what the IHDR's width, height and pixel format need (the
+// slack covers interlacing). Data that does not inflate is left to stb.
+Status CheckPngInflatedSize(std::string_view bytes, const std::string& name);
 
 }  // namespace xmas::data
