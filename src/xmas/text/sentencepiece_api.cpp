@@ -13,14 +13,21 @@ namespace {
 
 constexpr const char* kShimName = "libxmas_sentencepiece.so";
 
-// RTLD_DEEPBIND keeps sentencepiece bound to its own protobuf copy. The
-// sanitizer runtimes refuse it; their builds carry no libtorch, so there is
-// no second protobuf to avoid.
-#ifdef XMAS_SPM_NO_DEEPBIND
-constexpr int kOpenFlags = RTLD_NOW | RTLD_LOCAL;
+// The shim and libsentencepiece must resolve protobuf to sentencepiece's own
+// bundled copy, never to libtorch's libprotobuf (sentencepiece_shim.h).
+// Normally RTLD_DEEPBIND does that. The sanitizer runtimes refuse
+// RTLD_DEEPBIND, so sanitizer builds load the shim into a link namespace of
+// its own (dlmopen), where libtorch's libraries are not visible at all; the
+// shim is built without sanitizers there (text/CMakeLists.txt), as that
+// namespace has no sanitizer runtime. Only C types and the shim's own
+// malloc/free cross the boundary, so the second C library is harmless.
+void* OpenShim(const std::string& path) {
+#ifdef XMAS_SPM_OWN_NAMESPACE
+  return dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL);
 #else
-constexpr int kOpenFlags = RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND;
+  return dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
 #endif
+}
 
 std::vector<std::string> CandidatePaths() {
   std::vector<std::string> paths;
@@ -49,7 +56,7 @@ Result<const SentencePieceApi*> Load() {
   static SentencePieceApi api;
   std::string tried;
   for (const std::string& path : CandidatePaths()) {
-    void* handle = dlopen(path.c_str(), kOpenFlags);
+    void* handle = OpenShim(path);
     if (handle == nullptr) {
       tried += (tried.empty() ? "" : "; ") + std::string(dlerror());
       continue;
