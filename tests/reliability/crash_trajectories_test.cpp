@@ -44,6 +44,7 @@ TEST(CrashSafety, TrajectoriesKilledAtFourMomentsResumesToTheSameStore) {
     EXPECT_TRUE(got.at(path) == bytes) << path << " differs from the uninterrupted run";
   }
   for (const auto& [path, bytes] : got) EXPECT_TRUE(want.count(path)) << "extra file " << path;
+  EXPECT_EQ(TempFilesUnder(out), std::vector<std::string>{});  // the killed runs' unfinished files are gone
 }
 
 }  // namespace

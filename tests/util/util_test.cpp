@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -108,6 +110,31 @@ TEST(CheckOutputIsNotInput, RefusesOutputsInsideAnInputFolder) {
   // A sibling whose name starts with the folder's is outside it.
   EXPECT_TRUE(xmas::CheckOutputIsNotInput((dir / "storeX" / "out.json").string(), {store}).ok());
   EXPECT_TRUE(xmas::CheckOutputIsNotInput((dir / "out.json").string(), {store}).ok());
+}
+
+TEST(RemoveAbandonedTemporaries, RemovesOnlyDeadProcessesUnfinishedFiles) {
+  fs::path dir = TempDir("abandoned");
+  fs::create_directories(dir / "svd");
+  const pid_t child = ::fork();  // a pid no process has any more
+  if (child == 0) ::_exit(0);
+  ::waitpid(child, nullptr, 0);
+  const std::string dead = std::to_string(child), self = std::to_string(::getpid());
+  for (const std::string& name : std::vector<std::string>{"ids.txt", "svd/checkpoint-2.npy", "svd/checkpoint-4.npy.tmp-" + dead + "-0",
+                                 "valid.npy.tmp-" + dead + "-7", "progress.json.tmp-" + self + "-1",
+                                 "notes.tmp-x", "weird.tmp-" + dead}) {
+    std::ofstream(dir / name) << "x";
+  }
+  auto removed = xmas::RemoveAbandonedTemporaries(dir.string());
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 2u);
+  EXPECT_FALSE(fs::exists(dir / "svd" / ("checkpoint-4.npy.tmp-" + dead + "-0")));
+  EXPECT_FALSE(fs::exists(dir / ("valid.npy.tmp-" + dead + "-7")));
+  for (const std::string& kept : std::vector<std::string>{"ids.txt", "svd/checkpoint-2.npy", "progress.json.tmp-" + self + "-1",
+                                 "notes.tmp-x", "weird.tmp-" + dead}) {
+    EXPECT_TRUE(fs::exists(dir / kept)) << kept;
+  }
+  EXPECT_TRUE(xmas::ProcessIsRunning(::getpid()));
+  EXPECT_FALSE(xmas::ProcessIsRunning(child));
 }
 
 TEST(PrepareOutputDir, RefusesNonEmptyWithoutOverwrite) {

@@ -1,15 +1,14 @@
 #include "xmas/train/checkpoint_dir.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
+#include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"
 
 namespace fs = std::filesystem;
@@ -57,8 +56,6 @@ bool ParseTempName(const std::string& name, TempEntry* e) {
   e->pid = std::strtol(rest.c_str() + dash + 1, nullptr, 10);
   return (e->what == "new" || e->what == "old") && e->pid > 0;
 }
-
-bool ProcessIsRunning(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
 
 }  // namespace
 

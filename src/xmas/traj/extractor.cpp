@@ -12,6 +12,7 @@
 #include "xmas/traj/resume_state.h"
 #include "xmas/traj/store.h"
 #include "xmas/traj/vision_cache.h"
+#include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"
 #include "xmas/util/npy.h"
 #include "xmas/util/progress.h"
@@ -221,6 +222,10 @@ Result<StoreWriter> Runner::OpenStore(ResumeState* state) {
     state->static_done = saved->static_done;
   }
   const bool unstarted = !saved.ok() && OnlyAnUnstartedStore(o_.out);
+  if (resuming || unstarted) {  // this process alone writes o_.out (a shard has a folder of its own)
+    XMAS_ASSIGN_OR_RETURN(const size_t removed, RemoveAbandonedTemporaries(o_.out));
+    if (removed > 0) log::Info(o_.out, ": removed ", removed, " unfinished file(s) left by a killed run");
+  }
   XMAS_ASSIGN_OR_RETURN(StoreWriter store, StoreWriter::Create(o_.out, plan_.ids, plan_.valid,
                                                                resuming || o_.overwrite || unstarted));
   for (auto it = state->finished.begin(); it != state->finished.end();) {

@@ -1,10 +1,12 @@
 #include "xmas/util/atomic_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -13,6 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 std::atomic<unsigned> g_temp_counter{0};
+constexpr const char* kTempMark = ".tmp-";  // "<path>.tmp-<pid>-<n>" while being written
 
 std::string Errno() { return std::strerror(errno); }
 
@@ -53,7 +56,7 @@ Status AtomicFile::Open(const std::string& path) {
   Discard();
   path_ = path;
   write_failed_ = false;
-  temp_path_ = path + ".tmp-" + std::to_string(::getpid()) + "-" +
+  temp_path_ = path + kTempMark + std::to_string(::getpid()) + "-" +
                std::to_string(g_temp_counter.fetch_add(1));
   file_ = std::fopen(temp_path_.c_str(), "wb");
   if (file_ == nullptr) {
@@ -137,6 +140,28 @@ Status CheckOutputIsNotInput(const std::string& output, const std::vector<std::s
     }
   }
   return Status::Ok();
+}
+
+bool ProcessIsRunning(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+
+Result<size_t> RemoveAbandonedTemporaries(const std::string& dir) {
+  std::error_code ec;
+  std::vector<fs::path> abandoned;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const size_t mark = name.rfind(kTempMark);
+    if (mark == std::string::npos || !it->is_regular_file(ec)) continue;
+    char* end_of_pid = nullptr;
+    const long pid = std::strtol(name.c_str() + mark + std::strlen(kTempMark), &end_of_pid, 10);
+    if (pid > 0 && *end_of_pid == '-' && pid != ::getpid() && !ProcessIsRunning(pid)) {
+      abandoned.push_back(it->path());
+    }
+  }
+  if (ec) return Status::IoError(dir + ": cannot list: " + ec.message());
+  for (const auto& path : abandoned) {
+    if (!fs::remove(path, ec) && ec) return Status::IoError(path.string() + ": cannot remove: " + ec.message());
+  }
+  return abandoned.size();
 }
 
 Status PrepareOutputDir(const std::string& dir, bool overwrite) {

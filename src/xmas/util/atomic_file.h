@@ -45,6 +45,15 @@ Result<std::string> ReadFile(const std::string& path);
 // of its inputs".
 Status CheckOutputIsNotInput(const std::string& output, const std::vector<std::string>& inputs);
 
+// Whether a process with this pid is running on this machine.
+bool ProcessIsRunning(long pid);
+
+// Removes, anywhere below `dir`, the temporaries AtomicFile leaves when its
+// process is killed ("<name>.tmp-<pid>-<n>" of a process no longer running,
+// never this process's). For a command resuming into an output folder that
+// it alone writes. Returns how many files it removed.
+Result<size_t> RemoveAbandonedTemporaries(const std::string& dir);
+
 // Creates `dir` (and parents) if missing. If it exists and is not empty,
 // fails unless `overwrite` is true.
 Status PrepareOutputDir(const std::string& dir, bool overwrite);
