@@ -140,6 +140,21 @@ TEST(PngBomb, ImageDataInflatingPastItsSizeIsRefused) {
       << bomb.status().message();
 }
 
+TEST(PngBomb, EmptyImageDataChunksAreHarmless) {
+  // Legal but rare: an IDAT of length 0 before the data (stb_image would
+  // memcpy into a null buffer; fuzz-regressions/image/crash-225c...).
+  std::string raw;
+  for (int row = 0; row < 6; ++row) raw += std::string(1, '\0') + std::string(4 * 3, static_cast<char>(40 + row));
+  const std::string png = HandMadePng(4, 6, raw);
+  const std::string empty_idat = std::string("\0\0\0\0IDAT", 8) + "\x35\xaf\x06\x1e";  // CRC of "IDAT"
+  const size_t after_ihdr = 8 + 12 + 13;
+  const std::string with_empty = png.substr(0, after_ihdr) + empty_idat + png.substr(after_ihdr);
+  auto plain = DecodeImage(png, "plain.png"), padded = DecodeImage(with_empty, "empty-idat.png");
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  ASSERT_TRUE(padded.ok()) << padded.status().message();
+  EXPECT_EQ(plain->rgb, padded->rgb);
+}
+
 TEST(ImagePath, StaysInsideTheFolder) {
   auto dir = TempDir("paths");
   fs::create_directories(dir / "imgs" / "coco");

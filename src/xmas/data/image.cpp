@@ -72,7 +72,14 @@ Result<ImageInfo> ReadImageInfo(const std::string& path, const ImageLimits& limi
 
 Result<Image> DecodeImage(std::string_view bytes, const std::string& name, const ImageLimits& limits) {
   XMAS_ASSIGN_OR_RETURN(ImageInfo info, InfoFromBytes(bytes, name, limits));
-  if (StartsWith(bytes, "\x89PNG")) XMAS_RETURN_IF_ERROR(CheckPngInflatedSize(bytes, name));
+  std::string without_empty_idat;
+  if (StartsWith(bytes, "\x89PNG")) {
+    XMAS_RETURN_IF_ERROR(CheckPngInflatedSize(bytes, name));
+    if (auto kept = DropEmptyIdatChunks(bytes)) {
+      without_empty_idat = std::move(*kept);
+      bytes = without_empty_idat;
+    }
+  }
   int width = 0, height = 0, channels = 0;
   std::unique_ptr<stbi_uc, void (*)(void*)> pixels(
       stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), static_cast<int>(bytes.size()),

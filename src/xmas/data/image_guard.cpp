@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -137,6 +138,23 @@ Status CheckPngInflatedSize(std::string_view bytes, const std::string& name) {
   }
   if (started) inflateEnd(&zs);
   return Status::Ok();
+}
+
+std::optional<std::string> DropEmptyIdatChunks(std::string_view bytes) {
+  std::string kept(bytes.substr(0, 8));
+  bool dropped = false;
+  size_t at = 8;
+  while (at + 8 <= bytes.size()) {
+    const uint32_t length = BigEndian32(bytes, at);
+    const size_t chunk = std::min(bytes.size() - at, 12 + static_cast<size_t>(length));
+    const bool empty_idat = length == 0 && bytes.substr(at + 4, 4) == "IDAT";
+    if (!empty_idat) kept.append(bytes.substr(at, chunk));
+    dropped |= empty_idat;
+    at += chunk;
+  }
+  if (!dropped) return std::nullopt;
+  kept.append(bytes.substr(std::min(at, bytes.size())));
+  return kept;
 }
 
 }  // namespace xmas::data

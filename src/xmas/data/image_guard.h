@@ -10,6 +10,7 @@
 //     zeros can make it allocate ~1 GB whatever the header's dimensions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,12 @@ Status CheckPngChunkLengths(std::string_view bytes, const std::string& name);
 // more than twice what the IHDR's width, height and pixel format need (the
 // slack covers interlacing). Data that does not inflate is left to stb.
 Status CheckPngInflatedSize(std::string_view bytes, const std::string& name);
+
+// stb_image copies an IDAT chunk of length 0 that comes before any data into
+// a null buffer (memcpy(NULL, p, 0): undefined behaviour, which UBSan stops
+// at; found by fuzz/image_fuzz.cpp). Such chunks are legal and carry nothing:
+// returns the file without its empty IDAT chunks, or nullopt if it has none.
+// Call after CheckPngChunkLengths.
+std::optional<std::string> DropEmptyIdatChunks(std::string_view bytes);
 
 }  // namespace xmas::data
