@@ -65,6 +65,31 @@ uint64_t PngRawBytes(std::string_view ihdr) {
   return ((width * channels * depth + 7) / 8 + 1) * height;
 }
 
+// One chunk of a PNG: length, type, data, CRC. `data` and `end` are clipped to
+// the file; `length` is what the chunk declares.
+struct PngChunk {
+  size_t at = 0;
+  uint32_t length = 0;
+  std::string_view type, data;
+  size_t end = 0;  // where the next chunk starts
+};
+
+// Calls fn(chunk) for every chunk after the signature, up to and including
+// IEND, while fn returns true.
+template <typename Fn>
+void ForEachPngChunk(std::string_view bytes, Fn&& fn) {
+  for (size_t at = 8; at + 8 <= bytes.size();) {
+    PngChunk c;
+    c.at = at;
+    c.length = BigEndian32(bytes, at);
+    c.type = bytes.substr(at + 4, 4);
+    c.data = bytes.substr(at + 8, c.length);
+    c.end = at + std::min(bytes.size() - at, 12 + static_cast<size_t>(c.length));
+    if (!fn(c) || c.type == "IEND") return;
+    at = c.end;
+  }
+}
+
 }  // namespace
 
 Status CheckJpegHuffmanTables(std::string_view bytes, const std::string& name) {
@@ -89,19 +114,16 @@ Status CheckJpegHuffmanTables(std::string_view bytes, const std::string& name) {
 }
 
 Status CheckPngChunkLengths(std::string_view bytes, const std::string& name) {
-  for (size_t at = 8; at + 8 <= bytes.size();) {  // after the signature; a chunk: length, type, data, CRC
-    uint32_t length = 0;
-    for (int i = 0; i < 4; ++i) length = (length << 8) | static_cast<uint8_t>(bytes[at + i]);
-    const std::string_view type = bytes.substr(at + 4, 4);
-    if (length > bytes.size() - at - 8) {
-      return Status::InvalidInput(name + ": corrupt PNG (chunk '" + std::string(type) + "' at byte " +
-                                  std::to_string(at) + " claims " + std::to_string(length) +
-                                  " bytes, past the end of the file)");
+  Status status = Status::Ok();
+  ForEachPngChunk(bytes, [&](const PngChunk& c) {
+    if (c.length > bytes.size() - c.at - 8) {
+      status = Status::InvalidInput(name + ": corrupt PNG (chunk '" + std::string(c.type) + "' at byte " +
+                                    std::to_string(c.at) + " claims " + std::to_string(c.length) +
+                                    " bytes, past the end of the file)");
     }
-    if (type == "IEND") break;
-    at += 12 + static_cast<size_t>(length);
-  }
-  return Status::Ok();
+    return status.ok();
+  });
+  return status;
 }
 
 Status CheckPngInflatedSize(std::string_view bytes, const std::string& name) {
@@ -112,48 +134,43 @@ Status CheckPngInflatedSize(std::string_view bytes, const std::string& name) {
   std::vector<unsigned char> scratch(64 * 1024);
   uint64_t inflated = 0;
   int ret = Z_OK;
-  for (size_t at = 8; at + 8 <= bytes.size() && ret == Z_OK;) {
-    const uint32_t length = BigEndian32(bytes, at);
-    const std::string_view type = bytes.substr(at + 4, 4), data = bytes.substr(at + 8, length);
-    at += 12 + static_cast<size_t>(length);
-    if (type == "IEND") break;
-    if (type == "CgBI") raw_deflate = true;
-    if (type == "IHDR") allowed = 2 * PngRawBytes(data) + 65536;
-    if (type != "IDAT") continue;
-    if (!started && inflateInit2(&zs, raw_deflate ? -15 : 15) != Z_OK) return Status::Ok();
+  ForEachPngChunk(bytes, [&](const PngChunk& c) {
+    if (c.type == "CgBI") raw_deflate = true;
+    if (c.type == "IHDR") allowed = 2 * PngRawBytes(c.data) + 65536;
+    if (c.type != "IDAT") return true;
+    if (!started && inflateInit2(&zs, raw_deflate ? -15 : 15) != Z_OK) return false;
     started = true;
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    while (zs.avail_in > 0 && ret == Z_OK) {
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(c.data.data()));
+    zs.avail_in = static_cast<uInt>(c.data.size());
+    while (zs.avail_in > 0 && ret == Z_OK && inflated <= allowed) {
       zs.next_out = scratch.data();
       zs.avail_out = static_cast<uInt>(scratch.size());
       ret = inflate(&zs, Z_NO_FLUSH);
       inflated += scratch.size() - zs.avail_out;
-      if (inflated > allowed) {
-        inflateEnd(&zs);
-        return Status::InvalidInput(name + ": corrupt PNG (its image data inflates to more than " +
-                                    std::to_string(allowed) + " bytes, twice what its size in the header needs)");
-      }
     }
-  }
+    return ret == Z_OK && inflated <= allowed;
+  });
   if (started) inflateEnd(&zs);
+  if (inflated > allowed) {
+    return Status::InvalidInput(name + ": corrupt PNG (its image data inflates to more than " +
+                                std::to_string(allowed) + " bytes, twice what its size in the header needs)");
+  }
   return Status::Ok();
 }
 
 std::optional<std::string> DropEmptyIdatChunks(std::string_view bytes) {
   std::string kept(bytes.substr(0, 8));
   bool dropped = false;
-  size_t at = 8;
-  while (at + 8 <= bytes.size()) {
-    const uint32_t length = BigEndian32(bytes, at);
-    const size_t chunk = std::min(bytes.size() - at, 12 + static_cast<size_t>(length));
-    const bool empty_idat = length == 0 && bytes.substr(at + 4, 4) == "IDAT";
-    if (!empty_idat) kept.append(bytes.substr(at, chunk));
+  size_t end = std::min<size_t>(8, bytes.size());
+  ForEachPngChunk(bytes, [&](const PngChunk& c) {
+    const bool empty_idat = c.length == 0 && c.type == "IDAT";
+    if (!empty_idat) kept.append(bytes.substr(c.at, c.end - c.at));
     dropped |= empty_idat;
-    at += chunk;
-  }
+    end = c.end;
+    return true;
+  });
   if (!dropped) return std::nullopt;
-  kept.append(bytes.substr(std::min(at, bytes.size())));
+  kept.append(bytes.substr(end));
   return kept;
 }
 
