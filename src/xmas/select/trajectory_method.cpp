@@ -82,7 +82,7 @@ Result<Selection> SelectByTrajectories(const data::DatasetIndex& ds, const Selec
   so.keep_all = o.keep_all_k;
   so.allow_nan = official;
   so.expected_rows = ds.size();
-  so.expected_key_bytes = ds.size() == 0 ? 0 : ds.key_bytes();
+  so.expected_key_bytes = ds.key_bytes();
   XMAS_ASSIGN_OR_RETURN(Trajectories t, LoadTrajectories(o.trajectories, so));
   XMAS_ASSIGN_OR_RETURN(std::vector<size_t> record_of_row, MatchRows(t, ds, o.trajectories));
   for (size_t r = 0; r < t.rows(); ++r) {
