@@ -6,7 +6,8 @@
 // Linked into one process the two copies interpose on each other and the
 // process aborts. Loaded with RTLD_LOCAL | RTLD_DEEPBIND (in sanitizer
 // builds: into a link namespace of its own), the shim and libsentencepiece
-// resolve protobuf to their own copy and stay invisible to libtorch. A plain C interface keeps C++ types from crossing the boundary.
+// resolve protobuf to their own copy and stay invisible to libtorch. A plain
+// C interface keeps C++ types from crossing the boundary.
 //
 // Buffers returned through `char**`/`int**` are malloc'd by the shim and
 // released with xmas_spm_free_buffer. Functions returning int give 0 on
