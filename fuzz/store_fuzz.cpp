@@ -9,7 +9,7 @@
 
 #include "fuzz_target.h"
 #include "fuzz_util.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 
 namespace {
 

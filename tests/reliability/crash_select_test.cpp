@@ -18,7 +18,7 @@
 
 #include "crash_common.h"
 #include "kill_run.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 
 namespace xmas::reliability {
 namespace {

@@ -12,7 +12,7 @@
 #include "xmas/model/config.h"
 #include "xmas/model/weights.h"
 #include "xmas/select/official_json.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
 
 namespace xmas {

@@ -35,7 +35,7 @@ inline void Gunzip(const std::string& gz, const std::string& out) {
 #include <fstream>
 #include <vector>
 
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 
 namespace xmas::select::testing {
 

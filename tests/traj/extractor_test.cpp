@@ -11,7 +11,7 @@
 #include "xmas/text/tokenizer.h"
 #include "xmas/train/example_source.h"
 #include "xmas/traj/extractor.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 
 namespace xmas::traj {
 namespace {

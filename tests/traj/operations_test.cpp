@@ -12,7 +12,7 @@
 #include "xmas/traj/extractor.h"
 #include "xmas/traj/resume_state.h"
 #include "xmas/traj/shard.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 
 namespace xmas::traj {
 namespace {

@@ -3,7 +3,7 @@
 #include <ctime>
 
 #include "xmas/eval/experiment_config.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
 
 namespace xmas::eval::internal {

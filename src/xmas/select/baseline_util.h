@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "xmas/select/select.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 
 namespace xmas::select {
 

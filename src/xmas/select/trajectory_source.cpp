@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "xmas/select/official_json.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 
 namespace xmas::select {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"
 

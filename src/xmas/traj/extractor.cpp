@@ -10,7 +10,7 @@
 #include "xmas/traj/export_official.h"
 #include "xmas/traj/extract_plan.h"
 #include "xmas/traj/resume_state.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 #include "xmas/traj/vision_cache.h"
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "xmas/traj/resume_state.h"
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"
 

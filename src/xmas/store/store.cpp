@@ -1,4 +1,4 @@
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 
 #include <cmath>
 #include <filesystem>

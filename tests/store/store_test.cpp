@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "test_util.h"
-#include "xmas/traj/store.h"
+#include "../select/test_util.h"
+#include "xmas/store/store.h"
 
 namespace xmas::traj {
 namespace {

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <type_traits>
 
-#include "xmas/traj/store.h"
+#include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/npy.h"
 
