@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "eval_test_util.h"
+#include "../common/scratch_dir.h"
 
 namespace xmas::eval {
 namespace {

@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "command.h"
-#include "xmas/eval/demo.h"
-#include "xmas/eval/runner.h"
+#include "xmas/experiment/demo.h"
+#include "xmas/experiment/runner.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "command.h"
-#include "xmas/eval/runner.h"
+#include "xmas/experiment/runner.h"
 
 namespace {
 

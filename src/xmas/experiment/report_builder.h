@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "xmas/data/dataset.h"
-#include "xmas/eval/report_html.h"
-#include "xmas/eval/runner_context.h"
+#include "xmas/experiment/report_html.h"
+#include "xmas/experiment/runner_context.h"
 
 namespace xmas::eval::internal {
 

@@ -1,4 +1,4 @@
-#include "xmas/eval/report_html.h"
+#include "xmas/experiment/report_html.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "eval_test_util.h"
-#include "xmas/eval/svg.h"
+#include "../common/scratch_dir.h"
+#include "xmas/experiment/svg.h"
 
 namespace xmas::eval {
 namespace {

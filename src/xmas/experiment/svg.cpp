@@ -1,4 +1,4 @@
-#include "xmas/eval/svg.h"
+#include "xmas/experiment/svg.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "xmas/eval/runner_context.h"
+#include "xmas/experiment/runner_context.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "xmas/eval/results_table.h"
+#include "xmas/experiment/results_table.h"
 
 namespace xmas::eval {
 

@@ -1,10 +1,10 @@
-#include "xmas/eval/report_html.h"
+#include "xmas/experiment/report_html.h"
 
 #include <algorithm>
 #include <cmath>
 #include <set>
 
-#include "xmas/eval/svg.h"
+#include "xmas/experiment/svg.h"
 #include "xmas/util/progress.h"
 
 namespace xmas::eval {

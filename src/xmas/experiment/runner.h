@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "xmas/eval/experiment_config.h"
+#include "xmas/experiment/experiment_config.h"
 #include "xmas/util/status.h"
 
 namespace xmas::eval {

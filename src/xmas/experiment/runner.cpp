@@ -1,4 +1,4 @@
-#include "xmas/eval/runner.h"
+#include "xmas/experiment/runner.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,9 +7,9 @@
 
 #include "xmas/data/dataset.h"
 #include "xmas/eval/eval_report.h"
-#include "xmas/eval/report_builder.h"
-#include "xmas/eval/results_table.h"
-#include "xmas/eval/runner_steps.h"
+#include "xmas/experiment/report_builder.h"
+#include "xmas/experiment/results_table.h"
+#include "xmas/experiment/runner_steps.h"
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"
 

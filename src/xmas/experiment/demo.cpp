@@ -1,4 +1,4 @@
-#include "xmas/eval/demo.h"
+#include "xmas/experiment/demo.h"
 
 #include <cstdio>
 #include <type_traits>

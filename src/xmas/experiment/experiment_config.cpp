@@ -1,4 +1,4 @@
-#include "xmas/eval/experiment_config.h"
+#include "xmas/experiment/experiment_config.h"
 
 #include <filesystem>
 #include <set>

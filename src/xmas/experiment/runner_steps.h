@@ -6,7 +6,7 @@
 #include <string>
 
 #include "xmas/data/dataset.h"
-#include "xmas/eval/runner_context.h"
+#include "xmas/experiment/runner_context.h"
 
 namespace xmas::eval::internal {
 

@@ -1,10 +1,10 @@
-#include "xmas/eval/step_cache.h"
+#include "xmas/experiment/step_cache.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "eval_test_util.h"
+#include "../common/scratch_dir.h"
 
 namespace xmas::eval {
 namespace {

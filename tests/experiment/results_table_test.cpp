@@ -1,4 +1,4 @@
-#include "xmas/eval/results_table.h"
+#include "xmas/experiment/results_table.h"
 
 #include <gtest/gtest.h>
 

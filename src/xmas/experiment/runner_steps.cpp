@@ -1,11 +1,11 @@
-#include "xmas/eval/runner_steps.h"
+#include "xmas/experiment/runner_steps.h"
 
 #include <cstdio>
 #include <filesystem>
 
 #include "xmas/demodata/demo_data.h"
 #include "xmas/eval/evaluator.h"
-#include "xmas/eval/runner.h"
+#include "xmas/experiment/runner.h"
 #include "xmas/select/select.h"
 #include "xmas/text/tokenizer_train.h"
 #include "xmas/train/checkpoint_dir.h"

@@ -5,8 +5,8 @@
 
 #include <filesystem>
 
-#include "eval_test_util.h"
-#include "xmas/eval/runner.h"
+#include "../common/scratch_dir.h"
+#include "xmas/experiment/runner.h"
 #include "xmas/util/atomic_file.h"
 
 namespace xmas::eval {

@@ -1,4 +1,4 @@
-#include "xmas/eval/content_hash.h"
+#include "xmas/experiment/content_hash.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "xmas/eval/experiment_config.h"
-#include "xmas/eval/step_cache.h"
+#include "xmas/experiment/experiment_config.h"
+#include "xmas/experiment/step_cache.h"
 #include "xmas/util/status.h"
 
 namespace xmas::eval::internal {

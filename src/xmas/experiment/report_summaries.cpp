@@ -3,7 +3,7 @@
 #include <cmath>
 #include <map>
 
-#include "xmas/eval/report_html.h"
+#include "xmas/experiment/report_html.h"
 
 namespace xmas::eval {
 

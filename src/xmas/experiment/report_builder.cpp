@@ -1,8 +1,8 @@
-#include "xmas/eval/report_builder.h"
+#include "xmas/experiment/report_builder.h"
 
 #include <ctime>
 
-#include "xmas/eval/experiment_config.h"
+#include "xmas/experiment/experiment_config.h"
 #include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
 

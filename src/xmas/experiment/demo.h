@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "xmas/eval/experiment_config.h"
+#include "xmas/experiment/experiment_config.h"
 #include "xmas/util/status.h"
 
 namespace xmas::eval {

@@ -1,4 +1,4 @@
-#include "xmas/eval/step_cache.h"
+#include "xmas/experiment/step_cache.h"
 
 #include <chrono>
 #include <filesystem>

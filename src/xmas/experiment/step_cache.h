@@ -18,7 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "xmas/eval/content_hash.h"
+#include "xmas/experiment/content_hash.h"
 #include "xmas/util/status.h"
 
 namespace xmas::eval {
