@@ -32,7 +32,7 @@ endfunction()
 
 # xmas_test(NAME [NEEDS_CLI] DEPS dep...): one GoogleTest executable from
 # every .cpp in the calling folder, registered with CTest. Tests run from the
-# tests/ folder; XMAS_TEST_DATA_DIR is tests/data, XMAS_BINARY the built CLI
+# tests/ folder; XMAS_TEST_DATA_DIR is tests/fixtures, XMAS_BINARY the built CLI
 # (built first when NEEDS_CLI is given).
 function(xmas_test name)
   cmake_parse_arguments(ARG "NEEDS_CLI" "" "DEPS" ${ARGN})
@@ -43,7 +43,7 @@ function(xmas_test name)
   endif()
   target_link_libraries(test_${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(test_${name} PRIVATE
-    XMAS_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/data"
+    XMAS_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures"
     XMAS_BINARY="$<TARGET_FILE:xmas_cli>")
   gtest_discover_tests(test_${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests
     DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${name})

@@ -1,7 +1,7 @@
 // XMAS_FUZZ_TARGET(name) { ... } defines one fuzz harness body. In the fuzz
 // build (scripts/fuzz.sh) it becomes libFuzzer's LLVMFuzzerTestOneInput; in
 // the test build (XMAS_FUZZ_REPLAY, tests/reliability) it registers the same
-// body under `name`, so tests replay tests/data/fuzz-regressions/<name>/
+// body under `name`, so tests replay tests/fixtures/fuzz-regressions/<name>/
 // through exactly the code the fuzzer ran. A harness calls std::abort() when
 // a reader breaks its contract (the fuzzer and the test both see a crash).
 #pragma once

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora fuzz/corpus/<target>/ from tests/data (and, for
-formats tests/data has no file of, small files built here by hand). Run from
+"""Writes the seed corpora fuzz/corpus/<target>/ from tests/fixtures (and, for
+formats tests/fixtures has no file of, small files built here by hand). Run from
 the repository root; scripts/fuzz.sh runs it when a corpus is missing.
 Multi-file inputs are joined with the separator of fuzz/fuzz_util.h."""
 import gzip, json, os, struct, zlib
 
 SEP = b"\n#~#\n"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.path.join(ROOT, "tests", "data")
+DATA = os.path.join(ROOT, "tests", "fixtures")
 
 
 def put(target, name, data):

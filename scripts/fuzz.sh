@@ -4,7 +4,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]       targets: fuzz/<target>_fuzz.cpp
 # Exit status 1 if any target found something. A finding leaves its input in
 # build-fuzz/findings/<target>/ (replay: build-fuzz/fuzz/fuzz_<target> FILE);
-# fix the bug, then copy the input to tests/data/fuzz-regressions/<target>/
+# fix the bug, then copy the input to tests/fixtures/fuzz-regressions/<target>/
 # so test_reliability replays it. Seeds: fuzz/corpus/<target>/ (made by
 # fuzz/make_seeds.py); the growing corpus stays in build-fuzz/corpus/<target>/.
 # A single allocation over 512 MB counts as a finding: inputs are <= 64 KiB,

@@ -1,4 +1,4 @@
-// Replays every input a fuzzer once failed on (tests/data/fuzz-regressions/
+// Replays every input a fuzzer once failed on (tests/fixtures/fuzz-regressions/
 // <target>/) and every seed (fuzz/corpus/<target>/) through the very harness
 // the fuzzer ran (fuzz/<target>_fuzz.cpp, built here with XMAS_FUZZ_REPLAY):
 // each must give a clean result now. A harness aborts when a reader breaks

@@ -1,5 +1,5 @@
 // Parity with the authors' scripts on the 12k golden case
-// (tests/data/official-golden-12k/README.md): identical clusters, stability
+// (tests/fixtures/official-golden-12k/README.md): identical clusters, stability
 // values and subsets in --compat official.
 #include <filesystem>
 #include <fstream>

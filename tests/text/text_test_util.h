@@ -9,8 +9,8 @@
 
 namespace xmas::text::testing {
 
-// tests/data/text/tiny.model: a 120-piece unigram model trained with
-// `TrainTokenizer` (vocab 120, byte_fallback off) on tests/data/text/corpus.txt.
+// tests/fixtures/text/tiny.model: a 120-piece unigram model trained with
+// `TrainTokenizer` (vocab 120, byte_fallback off) on tests/fixtures/text/corpus.txt.
 inline std::string TinyModelPath() { return std::string(XMAS_TEST_DATA_DIR) + "/text/tiny.model"; }
 inline std::string CorpusPath() { return std::string(XMAS_TEST_DATA_DIR) + "/text/corpus.txt"; }
 

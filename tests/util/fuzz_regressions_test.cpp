@@ -1,4 +1,4 @@
-// Replays every input the fuzzers once crashed on (tests/data/fuzz-regressions/
+// Replays every input the fuzzers once crashed on (tests/fixtures/fuzz-regressions/
 // <target>/) through the same reader: each must now give a clean result.
 #include <gtest/gtest.h>
 

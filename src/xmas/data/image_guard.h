@@ -1,5 +1,5 @@
 // Pre-decoding checks for bugs of the stb_image we link (Debian's v2.27),
-// found by fuzz/image_fuzz.cpp (replays: tests/data/fuzz-regressions/image/).
+// found by fuzz/image_fuzz.cpp (replays: tests/fixtures/fuzz-regressions/image/).
 // They run before any stb call on the bytes (stbi_info reads JPEG tables too).
 //   - JPEG: a DHT segment whose 16 code counts add up to more than 256 makes
 //     stbi__build_huffman / stbi__process_marker write past their 257- and

@@ -1,4 +1,4 @@
-// tests/data/dataset/tiny_llava.json against keys made by the authors' rule
+// tests/fixtures/dataset/tiny_llava.json against keys made by the authors' rule
 // (tiny_llava.golden.tsv: unique_idx <tab> source, one line per record).
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "test_util.h"
+#include "../select/test_util.h"
 #include "xmas/data/dataset.h"
 #include "xmas/data/dataset_index.h"
 #include "xmas/data/json_chunks.h"
