@@ -60,6 +60,22 @@ TEST(ExperimentConfig, ErrorsNameTheField) {
               "field 'data.demo.bench_scale': expected a number in [0.0, 1.0]");
 }
 
+// A method or knob that does not exist fails when the config is read, not
+// after the proxy has been trained.
+TEST(ExperimentConfig, UnknownMethodsAndKnobsFailWhenRead) {
+  const std::string demo = R"("data": {"demo": {"size": "small"}})";
+  ExpectError("{" + demo + R"(, "selection": {"methods": ["xmas", "xmass"]}})",
+              "c.json: field 'selection.methods[1]': expected a method name (xmas, random, s2l, el2n, "
+              "perplexity, clip-score, semdedup, d2-pruning");
+  ExpectError("{" + demo + R"(, "selection": {"methods": [3]}})", "field 'selection.methods[0]'");
+  ExpectError("{" + demo + R"(, "selection": {"extra": {"temprature": 0.2}}})",
+              "c.json: field 'selection.extra.temprature': unknown option or wrong type");
+  ExpectError("{" + demo + R"(, "selection": {"extra": {"knn": "ten"}}})", "field 'selection.extra.knn'");
+  auto ok = ParseExperimentConfig("{" + demo + R"(, "selection": {"methods": ["coincide", "d2-pruning"],
+                                  "extra": {"tolerance": 0, "knn": 5}}})", "c.json");
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+}
+
 TEST(ExperimentConfig, BenchScaleIsOptionalAndRoundTrips) {
   auto plain = ParseExperimentConfig(R"({"data": {"demo": {"size": "bench", "scale": 0.02}}})", "c.json");
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();

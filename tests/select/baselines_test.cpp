@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
+#include "xmas/select/kmeans.h"
 #include "xmas/select/select.h"
 #include "xmas/util/atomic_file.h"
 
@@ -145,6 +146,64 @@ TEST_F(BaselineTest, CoincideHitsTheBudgetAndCoversClusters) {
   EXPECT_EQ(kinds.size(), 3u);
   auto again = Run("coincide", "15%", [](SelectOptions* o) { o->clusters = 3; });
   EXPECT_EQ(*r, *again);
+}
+
+// Spread points (a fixed LCG): k-means from random centroids needs many
+// iterations on them, so a loose tolerance stops it at another assignment.
+std::vector<float> Spread(size_t n, size_t d) {
+  std::vector<float> v(n * d);
+  uint64_t x = 88172645463325252ull;
+  for (float& f : v) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    f = static_cast<float>((x >> 40) % 1000) / 1000.f - 0.5f;
+  }
+  return v;
+}
+
+// The k-means settings reach every method that clusters: --tolerance once
+// stopped at xmas/s2l, while semdedup and coincide ran k-means with the
+// default 1e-3 whatever was asked (and the report recorded the asked value).
+TEST_F(BaselineTest, KMeansToleranceReachesEveryClusteringMethod) {
+  const size_t n = 300, d = 4;
+  const std::vector<float> e = Spread(n, d);
+  Make(n, [&](traj::StoreWriter* w) {
+    ASSERT_TRUE(w->AddStatic("embed", e.data(), d).ok());
+    ASSERT_TRUE(w->AddStatic("coincide_image", e.data(), 2).ok());
+    ASSERT_TRUE(w->AddStatic("coincide_text", e.data() + n * 2, 2).ok());
+  });
+  auto ds = data::DatasetIndex::Load(d_ / "data.json");
+  ASSERT_TRUE(ds.ok()) << ds.status().message();
+  std::vector<float> unit = e;  // semdedup clusters the unit rows
+  for (size_t i = 0; i < n; ++i) {
+    double s = 0;
+    for (size_t j = 0; j < d; ++j) s += double(unit[i * d + j]) * unit[i * d + j];
+    for (size_t j = 0; j < d; ++j) unit[i * d + j] = static_cast<float>(unit[i * d + j] / std::sqrt(s));
+  }
+  for (const char* method : {"semdedup", "coincide"}) {
+    std::vector<int64_t> clusters[2];
+    for (int t = 0; t < 2; ++t) {
+      SelectOptions o;
+      o.method = method;
+      o.trajectories = d_ / "store";
+      o.budget = *Budget::Parse("20%");
+      o.seed = 3;
+      o.clusters = 12;
+      o.kmeans.tolerance = t == 0 ? 0.0 : 0.2;
+      auto sel = Select(*ds, o);
+      ASSERT_TRUE(sel.ok()) << method << ": " << sel.status().message();
+      clusters[t] = sel->cluster_of;
+      if (std::string(method) != "semdedup") continue;
+      KMeansOptions ko;  // what semdedup must run: the asked settings
+      ko.k = 12;
+      ko.seed = 3;
+      ko.tolerance = o.kmeans.tolerance;
+      auto want = KMeans(unit.data(), n, d, ko);
+      ASSERT_TRUE(want.ok());
+      EXPECT_EQ(clusters[t], std::vector<int64_t>(want->assignment.begin(), want->assignment.end()))
+          << "tolerance " << o.kmeans.tolerance;
+    }
+    EXPECT_NE(clusters[0], clusters[1]) << method << ": --tolerance changed nothing";
+  }
 }
 
 TEST_F(BaselineTest, MissingFeatureIsAClearError) {

@@ -2,27 +2,30 @@
 #include <memory>
 
 #include "command.h"
+#include "xmas/select/methods.h"
 #include "xmas/select/select.h"
+#include "xmas/util/enum_names.h"
 
 namespace {
 
 struct Args {
   xmas::select::SelectOptions o;
-  std::string budget, compat = "default", within = "stability", order = "auto", features = "sum";
+  std::string budget, features = "sum";
+  // The enums as typed; they start as the names of SelectOptions' defaults.
+  std::string compat = xmas::NameOf(xmas::select::kCompatNames, o.compat);
+  std::string within = xmas::NameOf(xmas::select::kWithinNames, o.within);
+  std::string order = xmas::NameOf(xmas::select::kOutputOrderNames, o.order);
 };
 
 xmas::Status Run(Args& a) {
   using namespace xmas::select;
   XMAS_ASSIGN_OR_RETURN(a.o.budget, Budget::Parse(a.budget));
-  a.o.compat = a.compat == "official" ? Compat::kOfficial : Compat::kDefault;
-  a.o.within = a.within == "random" ? Within::kRandom : a.within == "centroid" ? Within::kCentroid : Within::kStability;
-  a.o.order = a.order == "dataset" ? OutputOrder::kDataset : a.order == "sampling" ? OutputOrder::kSampling : OutputOrder::kAuto;
+  XMAS_ASSIGN_OR_RETURN(a.o.compat, xmas::ParseEnum(kCompatNames, a.compat, "--compat"));
+  XMAS_ASSIGN_OR_RETURN(a.o.within, xmas::ParseEnum(kWithinNames, a.within, "--within"));
+  XMAS_ASSIGN_OR_RETURN(a.o.order, xmas::ParseEnum(kOutputOrderNames, a.order, "--order"));
   a.o.keep_all_k = a.features == "all";
   if (a.o.compat == Compat::kOfficial && (a.o.keep_all_k || a.o.standardize || a.o.within != Within::kStability)) {
     return xmas::Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize or --within");
-  }
-  if (a.o.method != "random" && a.o.trajectories.empty()) {
-    return xmas::Status::Usage("--method " + a.o.method + " needs --trajectories");
   }
   return RunSelect(a.o);
 }
@@ -37,32 +40,39 @@ void AddSelect(CLI::App& app) {
   cmd->add_option("--budget", a->budget, "Subset size: a percentage (20%) or a count (5000)")->required();
   cmd->add_option("-o,--output", o.output, "Subset JSON to write")->required();
   cmd->add_option("--report", o.report, "Report JSON (default: <output>.report.json)");
-  cmd->add_option("--method", o.method, "xmas, random, s2l, el2n, perplexity, clip-score, semdedup, d2-pruning, coincide")
-      ->check(CLI::IsMember(xmas::select::MethodNames()));
+  cmd->add_option("--method", o.method, xmas::select::MethodHelp())
+      ->check(CLI::IsMember(xmas::select::MethodNames()))
+      ->capture_default_str();
   cmd->add_option("--compat", a->compat, "default, or official: reproduce the authors' scripts exactly")
-      ->check(CLI::IsMember({"default", "official"}));
+      ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kCompatNames)))
+      ->capture_default_str();
   cmd->add_option("--features", a->features, "sum: Σ top-k per checkpoint; all: keep the k values")
-      ->check(CLI::IsMember({"sum", "all"}));
+      ->check(CLI::IsMember({"sum", "all"}))
+      ->capture_default_str();
   cmd->add_flag("--standardize", o.standardize, "z-score every trajectory dimension before k-means");
   cmd->add_option("--top-k", o.top_k, "Singular values per checkpoint (default: from the files)");
   cmd->add_option("--clusters", o.clusters, "k-means clusters (default N/665 in [1, 1000]; official 1000)");
-  cmd->add_option("--iterations", o.iterations, "k-means iterations at most (default 100; official: exactly)");
-  cmd->add_option("--tolerance", o.tolerance,
+  cmd->add_option("--iterations", o.kmeans.iterations, "k-means iterations at most (official: exactly)")
+      ->capture_default_str();
+  cmd->add_option("--tolerance", o.kmeans.tolerance,
                   "k-means stops when an iteration improves its objective by less than this fraction "
-                  "(default 1e-3; 0: only when no assignment changes; ignored by --compat official)");
-  cmd->add_option("--seed", o.seed, "Seed for k-means and every random choice (default 1234)");
+                  "(0: only when no assignment changes; ignored by --compat official)")
+      ->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Seed for k-means and every random choice")->capture_default_str();
   cmd->add_option("--within", a->within, "Order inside clusters: stability, random, centroid")
-      ->check(CLI::IsMember({"stability", "random", "centroid"}));
+      ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kWithinNames)))
+      ->capture_default_str();
   cmd->add_option("--order", a->order, "Subset order: auto (dataset; official: sampling), dataset, sampling")
-      ->check(CLI::IsMember({"auto", "dataset", "sampling"}));
+      ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kOutputOrderNames)))
+      ->capture_default_str();
   cmd->add_option("--write-official", o.write_official_dir, "Also write the authors' cluster/stability JSON here");
   cmd->add_flag("--official-format", o.official_format, "Write the subset as Python's json.dump(indent=4)");
   cmd->add_option("--threads", o.threads, "Threads (default: all cores)");
-  cmd->add_option("--band", o.band, "el2n/perplexity/clip-score: low, middle or high scores");
-  cmd->add_option("--epsilon", o.semdedup_eps, "semdedup: drop cosine above 1 - epsilon (default 0.05)");
-  cmd->add_option("--knn", o.knn, "d2-pruning: neighbours in the graph (default 10)");
-  cmd->add_option("--gamma", o.gamma, "d2-pruning / coincide kernel width (default 1)");
-  cmd->add_option("--temperature", o.temperature, "coincide: softmax temperature (default 0.1)");
+  cmd->add_option("--band", o.band, "el2n/perplexity/clip-score: low, middle or high scores (default: the method's)");
+  cmd->add_option("--epsilon", o.semdedup_eps, "semdedup: drop cosine above 1 - epsilon")->capture_default_str();
+  cmd->add_option("--knn", o.knn, "d2-pruning: neighbours in the graph")->capture_default_str();
+  cmd->add_option("--gamma", o.gamma, "d2-pruning / coincide kernel width")->capture_default_str();
+  cmd->add_option("--temperature", o.temperature, "coincide: softmax temperature")->capture_default_str();
   xmas::cli::SetAction(cmd, [a] { return Run(*a); });
 }
 XMAS_COMMAND("select", AddSelect);

@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <set>
 
+#include "xmas/select/methods.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/enum_names.h"
 
 namespace xmas::eval {
 namespace fs = std::filesystem;
@@ -172,14 +174,23 @@ Status ReadData(const json& obj, const std::string& file, DataSettings* d) {
 
 Status ReadSelection(const json& obj, const std::string& file, SelectionSettings* s) {
   ObjectReader r(obj, "selection", file);
-  r.List("methods", &s->methods, [](const json& e) { return e.is_string(); }, "expected a string");
+  r.List("methods", &s->methods,
+         [](const json& e) { return e.is_string() && select::FindMethod(e.get<std::string>()) != nullptr; },
+         "expected a method name (" + JoinAlternatives(select::MethodNames()) + ")");
   r.List("budgets", &s->budgets,
          [](const json& e) { return e.is_number() && e.get<double>() > 0 && e.get<double>() <= 100; },
          "expected a number in (0, 100]");
   r.List("seeds", &s->seeds, [](const json& e) { return e.is_number_unsigned(); },
          "expected a non-negative integer");
   r.Int("clusters", &s->clusters, 0);
-  if (const json* extra = r.Object("extra")) s->extra = *extra;
+  if (const json* extra = r.Object("extra")) {
+    s->extra = *extra;
+    select::SelectOptions unused;  // a typo fails here, not after the proxy's training
+    for (const auto& [key, value] : extra->items()) {
+      Status st = select::SetOptionFromJson(key, value, &unused);
+      if (!st.ok()) r.Fail("extra." + key, st.message());
+    }
+  }
   return r.Finish();
 }
 

@@ -10,7 +10,9 @@
 #include "xmas/experiment/report_builder.h"
 #include "xmas/experiment/results_table.h"
 #include "xmas/experiment/runner_steps.h"
+#include "xmas/select/methods.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
 namespace xmas::eval {
@@ -45,14 +47,15 @@ std::vector<SelectionRun> Plan(const ExperimentConfig& c) {
   for (double b : budgets) {
     for (const auto& m : c.selection.methods) {
       std::vector<uint64_t> seeds = c.selection.seeds;
-      if (m != "random") seeds.resize(1);  // deterministic given the seed: one run
+      const select::Method* method = select::FindMethod(m);  // known: the config was checked
+      if (method == nullptr || !method->per_seed) seeds.resize(1);  // deterministic given the seed: one run
       for (uint64_t s : seeds) {
         SelectionRun r;
         r.method = m;
         r.budget = b;
         r.seed = s;
         r.tag = RunTag(m, b, s);
-        r.needs_proxy = !FeaturesForMethods({m}).empty();
+        r.needs_proxy = !select::FeaturesForMethods({m}).empty();
         runs.push_back(r);
       }
     }
@@ -61,7 +64,7 @@ std::vector<SelectionRun> Plan(const ExperimentConfig& c) {
 }
 
 int CountSteps(const ExperimentConfig& c, const std::vector<SelectionRun>& runs, bool selection_only) {
-  bool proxy = !FeaturesForMethods(c.selection.methods).empty();
+  bool proxy = !select::FeaturesForMethods(c.selection.methods).empty();
   int n = (c.data.uses_demo() ? 1 : 0) + (c.tokenizer.path.empty() ? 1 : 0);
   if (proxy) n += (c.proxy.pretrain_enabled ? 1 : 0) + 2;
   n += static_cast<int>(runs.size());
@@ -88,7 +91,7 @@ Status RunPretrain(RunContext* ctx, const ModelSettings& model, const std::strin
   spec->data_stamp = ctx->data.stamp;
   spec->recipe = &model.pretrain;
   XMAS_ASSIGN_OR_RETURN(spec->init_stamp, internal::TrainStep(ctx, *spec));
-  spec->init = spec->out + "/final";
+  spec->init = files::FinalDir(spec->out);
   return Status::Ok();
 }
 
@@ -107,7 +110,7 @@ Status RunProxy(RunContext* ctx, Progressed* p) {
   XMAS_ASSIGN_OR_RETURN(StepStamp proxy, internal::TrainStep(ctx, spec));
   p->proxy_seconds += proxy.seconds;
   XMAS_ASSIGN_OR_RETURN(StepStamp store, internal::TrajectoryStep(ctx, spec.out, proxy,
-                                                                 FeaturesForMethods(c.selection.methods)));
+                                                                 select::FeaturesForMethods(c.selection.methods)));
   p->proxy_seconds += store.seconds;
   p->has_store = true;
   p->store = store;
@@ -149,7 +152,7 @@ Status RunAll(RunContext* ctx, const RunnerOptions& options, Progressed* p) {
   const ExperimentConfig& c = ctx->config();
   XMAS_RETURN_IF_ERROR(internal::PrepareData(ctx));
   XMAS_RETURN_IF_ERROR(internal::PrepareTokenizer(ctx));
-  if (!FeaturesForMethods(c.selection.methods).empty()) XMAS_RETURN_IF_ERROR(RunProxy(ctx, p));
+  if (!select::FeaturesForMethods(c.selection.methods).empty()) XMAS_RETURN_IF_ERROR(RunProxy(ctx, p));
   data::LoadOptions load;
   load.show_progress = false;
   XMAS_ASSIGN_OR_RETURN(data::Dataset ds, data::Dataset::Load(ctx->data.train, load));
@@ -218,23 +221,6 @@ Status WriteOutputs(RunContext* ctx, const Progressed& p, const Status& run_stat
 }
 
 }  // namespace
-
-std::string FeaturesForMethods(const std::vector<std::string>& methods) {
-  std::vector<std::string> features;
-  auto add = [&](const char* f) {
-    if (std::find(features.begin(), features.end(), f) == features.end()) features.push_back(f);
-  };
-  for (const auto& m : methods) {
-    if (m == "xmas") add("svd");
-    if (m == "s2l" || m == "perplexity") add("loss");
-    if (m == "el2n" || m == "d2-pruning") add("el2n");
-    if (m == "semdedup" || m == "d2-pruning" || m == "coincide") add("embed");
-    if (m == "clip-score") add("clip");
-  }
-  std::string out;
-  for (const auto& f : features) out += (out.empty() ? "" : ",") + f;
-  return out;
-}
 
 std::string RunTag(const std::string& method, double budget, uint64_t seed) {
   char buf[32];

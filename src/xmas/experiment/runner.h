@@ -47,10 +47,6 @@ struct ExperimentOutcome {
 // written with what is done, and the error names the step.
 Result<ExperimentOutcome> RunExperiment(const ExperimentConfig& config, const RunnerOptions& options);
 
-// The features the trajectory step must compute for `methods` (a
-// comma-separated traj::FeatureSet list, "" when no method needs the proxy).
-std::string FeaturesForMethods(const std::vector<std::string>& methods);
-
 // "<method>-<budget>-s<seed>" with the budget as %g ("xmas-12.5-s0").
 std::string RunTag(const std::string& method, double budget, uint64_t seed);
 

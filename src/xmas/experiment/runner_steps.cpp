@@ -12,6 +12,7 @@
 #include "xmas/train/trainer.h"
 #include "xmas/traj/extractor.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 
 namespace xmas::eval::internal {
 namespace fs = std::filesystem;
@@ -36,15 +37,8 @@ std::string Percent(double budget) {
 // Copies the method knobs of selection.extra into the select options.
 Status ApplyExtra(const json& extra, select::SelectOptions* o) {
   for (const auto& [k, v] : extra.items()) {
-    bool num = v.is_number();
-    if (k == "band" && v.is_string()) o->band = v.get<std::string>();
-    else if (k == "semdedup_eps" && num) o->semdedup_eps = v.get<double>();
-    else if (k == "knn" && num) o->knn = v.get<int>();
-    else if (k == "gamma" && num) o->gamma = v.get<double>();
-    else if (k == "temperature" && num) o->temperature = v.get<double>();
-    else if (k == "iterations" && num) o->iterations = v.get<int>();
-    else if (k == "standardize" && v.is_boolean()) o->standardize = v.get<bool>();
-    else return Status::InvalidInput("field 'selection.extra." + k + "': unknown option or wrong type");
+    Status st = select::SetOptionFromJson(k, v, o);
+    if (!st.ok()) return Status::InvalidInput("field 'selection.extra." + k + "': " + st.message());
   }
   return Status::Ok();
 }
@@ -100,7 +94,7 @@ Status PrepareTokenizer(RunContext* ctx) {
     ctx->tokenizer_stamp = StepStamp{id.Key(), id.Key(), 0, id.inputs()};
     return Status::Ok();
   }
-  std::string out = ctx->Path("tokenizer.model");
+  std::string out = ctx->Path(files::kTokenizer);
   StepKey key("tokenizer");
   key.Upstream("data", ctx->data.stamp).Setting("vocab_size", json(t.vocab_size));
   XMAS_ASSIGN_OR_RETURN(ctx->tokenizer_stamp, ctx->Run("tokenizer", out, key, [&] {
@@ -251,7 +245,7 @@ Result<StepStamp> EvalStep(RunContext* ctx, const std::string& tag, const std::s
     o.predictions_dir = dir;
     o.threads = static_cast<int>(c.threads);
     XMAS_ASSIGN_OR_RETURN(EvalReport report,
-                          EvaluateCheckpoint(target_run + "/final", ctx->data.bench, ctx->tokenizer, c.device, o));
+                          EvaluateCheckpoint(files::FinalDir(target_run), ctx->data.bench, ctx->tokenizer, c.device, o));
     return WriteFileAtomic(dir + "/scores.json", EvalReportToJson(report).dump(2) + "\n");
   });
 }

@@ -1,4 +1,4 @@
-// COINCIDE (SPEC §5): embedding = [image part | text part] scaled to unit
+// COINCIDE (docs/method.md, Baselines): embedding = [image part | text part] scaled to unit
 // norm; spherical k-means; per cluster transferability T_c (mean cosine of
 // its centroid's text part with the other centroids' text parts, pairs above
 // 0.9 excluded) and density D_c (mean Gaussian kernel exp(−γ‖x−y‖²) over
@@ -63,21 +63,24 @@ std::vector<size_t> MmdPrototypes(const std::vector<double>& K, size_t s, size_t
 
 }  // namespace
 
-Result<Selection> SelectCoincide(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f) {
+Result<Selection> SelectCoincide(const MethodInput& in) {
+  const SelectOptions& o = in.options;
+  XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
   size_t text_offset = 0;
   XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, Embedding(f, o.method, &text_offset));
-  const int k = o.clusters > 0 ? o.clusters : DefaultClusterCount(e.rows);
-  std::vector<float> cent;
-  XMAS_ASSIGN_OR_RETURN(std::vector<int32_t> assign, SphericalKMeans(e, k, o, &cent));
+  XMAS_ASSIGN_OR_RETURN(SphericalClusters sc, SphericalKMeans(e, o));
+  const int k = sc.k;
   std::vector<std::vector<size_t>> members(k);
-  for (size_t i = 0; i < e.rows; ++i) members[assign[i]].push_back(i);
+  for (size_t i = 0; i < e.rows; ++i) members[sc.assignment[i]].push_back(i);
 
   // Transferability from the centroids' unit text parts.
   const size_t tw = e.cols - text_offset;
   traj::FeatureMatrix ct;
   ct.rows = k;
   ct.cols = tw;
-  for (int c = 0; c < k; ++c) ct.values.insert(ct.values.end(), &cent[c * e.cols + text_offset], &cent[(c + 1) * e.cols]);
+  for (int c = 0; c < k; ++c) {
+    ct.values.insert(ct.values.end(), &sc.centroids[c * e.cols + text_offset], &sc.centroids[(c + 1) * e.cols]);
+  }
   NormalizeRows(&ct);
   std::vector<double> weight(k, -1e300);
   std::vector<std::vector<double>> kernels(k);
@@ -118,8 +121,8 @@ Result<Selection> SelectCoincide(const data::DatasetIndex& ds, const SelectOptio
   std::vector<double> p(k, 0.0);
   double rest = 0;
   for (size_t c : order) rest += (p[c] = std::exp(weight[c] - wmax));
-  size_t remaining = o.budget.Resolve(ds.size());
-  Selection sel = FlatSelection(ds, o, {});
+  size_t remaining = in.budget;
+  Selection sel = FlatSelection(in, {});
   for (size_t idx = 0; idx < order.size(); ++idx) {
     const size_t c = order[idx];
     const size_t share = idx + 1 == order.size() ? remaining
@@ -141,7 +144,7 @@ Result<Selection> SelectCoincide(const data::DatasetIndex& ds, const SelectOptio
     }
   }
   sel.budget = sel.chosen.size();
-  sel.cluster_of.assign(assign.begin(), assign.end());
+  sel.cluster_of.assign(sc.assignment.begin(), sc.assignment.end());
   sel.details = {{"clusters", k}, {"temperature", o.temperature}, {"gamma", o.gamma}};
   return sel;
 }

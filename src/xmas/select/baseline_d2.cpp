@@ -1,4 +1,4 @@
-// D2-Pruning (SPEC §5): a kNN graph on unit embeddings; forward message
+// D2-Pruning (docs/method.md, Baselines): a kNN graph on unit embeddings; forward message
 // passing g_i = s_i + Σ_{j∈kNN(i)} exp(−γ d_ij) s_j; then repeatedly take the
 // largest g_i and discount its neighbours g_j −= g_i exp(−γ d_ij), which
 // spreads the choice over dense regions. s_i is the EL2N score if the store
@@ -40,7 +40,9 @@ std::vector<std::vector<Neighbour>> KnnGraph(const traj::FeatureMatrix& e, size_
 
 }  // namespace
 
-Result<Selection> SelectD2Pruning(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f) {
+Result<Selection> SelectD2Pruning(const MethodInput& in) {
+  const SelectOptions& o = in.options;
+  XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
   XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
   NormalizeRows(&e);
   std::vector<double> s(e.rows, 1.0);
@@ -63,7 +65,7 @@ Result<Selection> SelectD2Pruning(const data::DatasetIndex& ds, const SelectOpti
   for (size_t i = 0; i < e.rows; ++i) heap.push({g[i], -static_cast<int64_t>(i)});
   std::vector<uint8_t> taken(e.rows, 0);
   std::vector<size_t> chosen;
-  const size_t budget = o.budget.Resolve(ds.size());
+  const size_t budget = in.budget;
   while (chosen.size() < budget && !heap.empty()) {
     const auto [value, neg] = heap.top();
     heap.pop();
@@ -77,7 +79,7 @@ Result<Selection> SelectD2Pruning(const data::DatasetIndex& ds, const SelectOpti
       heap.push({g[nb.j], -static_cast<int64_t>(nb.j)});
     }
   }
-  Selection sel = FlatSelection(ds, o, std::move(chosen));
+  Selection sel = FlatSelection(in, std::move(chosen));
   sel.details = {{"knn", o.knn}, {"gamma", o.gamma}, {"score", score_name}};
   return sel;
 }

@@ -1,4 +1,4 @@
-// SemDeDup (SPEC §5): unit embeddings, spherical k-means; inside each
+// SemDeDup (docs/method.md, Baselines): unit embeddings, spherical k-means; inside each
 // cluster, visit points from the one nearest its centroid outwards and drop
 // every point whose cosine to an already kept point exceeds 1 − ε. The
 // budget is then met exactly: a seeded sample of the kept points if there
@@ -12,14 +12,15 @@
 
 namespace xmas::select {
 
-Result<Selection> SelectSemDeDup(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f) {
+Result<Selection> SelectSemDeDup(const MethodInput& in) {
+  const SelectOptions& o = in.options;
+  XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
   XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
   NormalizeRows(&e);
-  const int k = o.clusters > 0 ? o.clusters : DefaultClusterCount(e.rows);
-  std::vector<float> centroids;
-  XMAS_ASSIGN_OR_RETURN(std::vector<int32_t> assign, SphericalKMeans(e, k, o, &centroids));
+  XMAS_ASSIGN_OR_RETURN(SphericalClusters sc, SphericalKMeans(e, o));
+  const int k = sc.k;
   std::vector<std::vector<size_t>> members(k);
-  for (size_t i = 0; i < e.rows; ++i) members[assign[i]].push_back(i);
+  for (size_t i = 0; i < e.rows; ++i) members[sc.assignment[i]].push_back(i);
 
   const float threshold = static_cast<float>(1.0 - o.semdedup_eps);
   std::vector<size_t> kept;
@@ -27,7 +28,7 @@ Result<Selection> SelectSemDeDup(const data::DatasetIndex& ds, const SelectOptio
   for (int c = 0; c < k; ++c) {
     auto& m = members[c];
     std::stable_sort(m.begin(), m.end(), [&](size_t a, size_t b) {
-      return Dot(e.row(a), &centroids[c * e.cols], e.cols) > Dot(e.row(b), &centroids[c * e.cols], e.cols);
+      return Dot(e.row(a), &sc.centroids[c * e.cols], e.cols) > Dot(e.row(b), &sc.centroids[c * e.cols], e.cols);
     });
     std::vector<size_t> cluster_kept;
     for (size_t i : m) {
@@ -41,7 +42,7 @@ Result<Selection> SelectSemDeDup(const data::DatasetIndex& ds, const SelectOptio
     }
     kept.insert(kept.end(), cluster_kept.begin(), cluster_kept.end());
   }
-  const size_t budget = o.budget.Resolve(ds.size());
+  const size_t budget = in.budget;
   const size_t duplicates = dropped.size();
   if (kept.size() >= budget) {
     Rng rng(o.seed);
@@ -51,8 +52,8 @@ Result<Selection> SelectSemDeDup(const data::DatasetIndex& ds, const SelectOptio
     std::stable_sort(dropped.begin(), dropped.end());
     for (size_t j = 0; kept.size() < budget; ++j) kept.push_back(dropped[j].second);
   }
-  Selection s = FlatSelection(ds, o, std::move(kept));
-  s.cluster_of.assign(assign.begin(), assign.end());
+  Selection s = FlatSelection(in, std::move(kept));
+  s.cluster_of.assign(sc.assignment.begin(), sc.assignment.end());
   s.details = {{"clusters", k}, {"epsilon", o.semdedup_eps}, {"duplicates_found", duplicates}};
   return s;
 }

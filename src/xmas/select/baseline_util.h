@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "xmas/select/select.h"
+#include "xmas/select/methods.h"
 #include "xmas/store/store.h"
 
 namespace xmas::select {
@@ -14,7 +14,8 @@ namespace xmas::select {
 // a row (the store was built from this dataset).
 class RecordFeatures {
  public:
-  static Result<RecordFeatures> Open(const data::DatasetIndex& dataset, const std::string& dir);
+  // The store at input.options.trajectories, for input.dataset.
+  static Result<RecordFeatures> Open(const MethodInput& input);
   // A static feature, or the last checkpoint of a per-checkpoint one; rows
   // in dataset order. NotFound naming the store and method if absent.
   Result<traj::FeatureMatrix> Get(const std::string& name, const std::string& method) const;
@@ -37,18 +38,18 @@ Result<std::vector<size_t>> ScoreBand(const std::vector<double>& score, size_t b
 // Scales every row to unit L2 norm (zero rows stay zero).
 void NormalizeRows(traj::FeatureMatrix* m);
 
-// Spherical k-means (k-means on unit rows, centroids renormalised).
-Result<std::vector<int32_t>> SphericalKMeans(const traj::FeatureMatrix& m, int k, const SelectOptions& o,
-                                             std::vector<float>* centroids);
+// Spherical k-means (k-means on unit rows, centroids renormalised) with the
+// settings every clustering method shares (KMeansFor).
+struct SphericalClusters {
+  int k = 0;
+  std::vector<int32_t> assignment;  // per row
+  std::vector<float> centroids;     // k × cols, unit rows
+};
+Result<SphericalClusters> SphericalKMeans(const traj::FeatureMatrix& m, const SelectOptions& o);
 
 float Dot(const float* a, const float* b, size_t d);
 
 // A Selection with no clusters (chosen in the given order).
-Selection FlatSelection(const data::DatasetIndex& ds, const SelectOptions& o, std::vector<size_t> chosen);
-
-// semdedup, d2-pruning, coincide (each in its own file).
-Result<Selection> SelectSemDeDup(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f);
-Result<Selection> SelectD2Pruning(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f);
-Result<Selection> SelectCoincide(const data::DatasetIndex& ds, const SelectOptions& o, const RecordFeatures& f);
+Selection FlatSelection(const MethodInput& input, std::vector<size_t> chosen);
 
 }  // namespace xmas::select

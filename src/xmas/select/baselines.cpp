@@ -1,5 +1,6 @@
-// Baselines (SPEC §5): random, el2n, perplexity, clip-score, and the shared
-// helpers; semdedup, d2-pruning and coincide live in their own files.
+// Baselines (docs/method.md, Baselines): random, el2n, perplexity,
+// clip-score, and the shared helpers; semdedup, d2-pruning and coincide live
+// in their own files.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -13,7 +14,9 @@
 
 namespace xmas::select {
 
-Result<RecordFeatures> RecordFeatures::Open(const data::DatasetIndex& ds, const std::string& dir) {
+Result<RecordFeatures> RecordFeatures::Open(const MethodInput& in) {
+  const data::DatasetIndex& ds = in.dataset;
+  const std::string& dir = in.options.trajectories;
   if (!traj::Store::IsStore(dir)) {
     return Status::NotFound(dir + ": baselines read a feature store (manifest.json); none found");
   }
@@ -92,27 +95,21 @@ float Dot(const float* a, const float* b, size_t d) {
   return s;
 }
 
-Result<std::vector<int32_t>> SphericalKMeans(const traj::FeatureMatrix& m, int k, const SelectOptions& o,
-                                             std::vector<float>* centroids) {
-  KMeansOptions ko;
-  ko.k = k;
-  ko.iterations = o.iterations;
-  ko.seed = o.seed;
-  ko.threads = o.threads;
+Result<SphericalClusters> SphericalKMeans(const traj::FeatureMatrix& m, const SelectOptions& o) {
+  const KMeansOptions ko = KMeansFor(o, m.rows);
   XMAS_ASSIGN_OR_RETURN(KMeansResult r, KMeans(m.values.data(), m.rows, m.cols, ko));
   traj::FeatureMatrix c;
-  c.rows = static_cast<size_t>(k);
+  c.rows = static_cast<size_t>(ko.k);
   c.cols = m.cols;
   c.values = std::move(r.centroids);
   NormalizeRows(&c);
-  *centroids = std::move(c.values);
-  return std::move(r.assignment);
+  return SphericalClusters{ko.k, std::move(r.assignment), std::move(c.values)};
 }
 
-Selection FlatSelection(const data::DatasetIndex& ds, const SelectOptions& o, std::vector<size_t> chosen) {
+Selection FlatSelection(const MethodInput& in, std::vector<size_t> chosen) {
   Selection s;
-  s.method = o.method;
-  s.population = ds.size();
+  s.method = in.options.method;
+  s.population = in.dataset.size();
   s.budget = chosen.size();
   s.chosen = std::move(chosen);
   return s;
@@ -145,40 +142,41 @@ Result<std::vector<double>> ClipScores(const RecordFeatures& f, const std::strin
   return s;
 }
 
+// A band of one score per record; `band` is the method's default band.
+Result<Selection> SelectBand(const MethodInput& in, const Result<std::vector<double>>& scores, const char* band) {
+  if (!scores.ok()) return scores.status();
+  const std::string chosen_band = !in.options.band.empty() ? in.options.band : band;
+  XMAS_ASSIGN_OR_RETURN(std::vector<size_t> chosen, ScoreBand(scores.value(), in.budget, chosen_band));
+  Selection s = FlatSelection(in, std::move(chosen));
+  s.details = {{"band", chosen_band}};
+  return s;
+}
+
 }  // namespace
 
-Result<Selection> SelectBaseline(const data::DatasetIndex& ds, const SelectOptions& o) {
-  const size_t budget = o.budget.Resolve(ds.size());
-  if (budget > ds.size()) {
-    return Status::Usage("--budget " + o.budget.text + ": more than the " + std::to_string(ds.size()) + " records");
-  }
-  if (o.method == "random") {
-    std::vector<size_t> all(ds.size());
-    std::iota(all.begin(), all.end(), size_t{0});
-    Rng rng(o.seed);
-    rng.SampleToFront(&all, budget);
-    all.resize(budget);
-    return FlatSelection(ds, o, std::move(all));
-  }
-  XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(ds, o.trajectories));
-  if (o.method == "el2n" || o.method == "perplexity" || o.method == "clip-score") {
-    Result<std::vector<double>> scores =
-        o.method == "el2n" ? Scores(f, traj::feature::kEl2n, o.method, false)
-        : o.method == "clip-score"
-            ? ClipScores(f, o.method)
-            : Scores(f, f.Has(traj::feature::kNll) ? traj::feature::kNll : traj::feature::kLoss, o.method, true);
-    if (!scores.ok()) return scores.status();
-    const std::string band = !o.band.empty() ? o.band
-                             : o.method == "el2n" ? "high"
-                             : o.method == "clip-score" ? "low" : "middle";
-    XMAS_ASSIGN_OR_RETURN(std::vector<size_t> chosen, ScoreBand(*scores, budget, band));
-    Selection s = FlatSelection(ds, o, std::move(chosen));
-    s.details = {{"band", band}};
-    return s;
-  }
-  if (o.method == "semdedup") return SelectSemDeDup(ds, o, f);
-  if (o.method == "d2-pruning") return SelectD2Pruning(ds, o, f);
-  return SelectCoincide(ds, o, f);
+Result<Selection> SelectRandom(const MethodInput& in) {
+  std::vector<size_t> all(in.dataset.size());
+  std::iota(all.begin(), all.end(), size_t{0});
+  Rng rng(in.options.seed);
+  rng.SampleToFront(&all, in.budget);
+  all.resize(in.budget);
+  return FlatSelection(in, std::move(all));
+}
+
+Result<Selection> SelectEl2n(const MethodInput& in) {
+  XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
+  return SelectBand(in, Scores(f, traj::feature::kEl2n, in.options.method, false), "high");
+}
+
+Result<Selection> SelectPerplexity(const MethodInput& in) {
+  XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
+  const char* name = f.Has(traj::feature::kNll) ? traj::feature::kNll : traj::feature::kLoss;
+  return SelectBand(in, Scores(f, name, in.options.method, true), "middle");
+}
+
+Result<Selection> SelectClipScore(const MethodInput& in) {
+  XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
+  return SelectBand(in, ClipScores(f, in.options.method), "low");
 }
 
 }  // namespace xmas::select

@@ -4,6 +4,7 @@
 
 #include "xmas/select/python_json.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 
 namespace xmas::select {
 using nlohmann::json;
@@ -57,9 +58,8 @@ Status WriteOfficialFiles(const Selection& s, const std::string& dir, const std:
   }
   clusters += s.official_keys.empty() ? "}" : "\n}";
   stability += s.official_keys.empty() ? "}" : "\n}";
-  XMAS_RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + metric + "_cluster_idxs.json", clusters));
-  return WriteFileAtomic(dir + "/" + metric + "_stability_vals_top-" + std::to_string(top_k) +
-                             "_singular_vals.json", stability);
+  XMAS_RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + files::OfficialClusterFile(metric), clusters));
+  return WriteFileAtomic(dir + "/" + files::OfficialStabilityFile(metric, top_k), stability);
 }
 
 namespace {
@@ -92,13 +92,13 @@ Status WriteReport(const data::DatasetIndex& ds, const SelectOptions& o, const S
                    const std::string& path) {
   json r;
   r["method"] = s.method;
-  r["compat"] = o.compat == Compat::kOfficial ? "official" : "default";
+  r["compat"] = NameOf(kCompatNames, o.compat);
   r["data"] = o.data;
   r["trajectories"] = o.trajectories;
   r["output"] = o.output;
   r["budget"] = {{"requested", o.budget.text}, {"population", s.population},
                  {"examples", s.budget}, {"chosen", s.chosen.size()}, {"topped_up", s.topped_up}};
-  r["settings"] = {{"seed", o.seed}, {"clusters", o.clusters}, {"iterations", o.iterations}, {"tolerance", o.tolerance},
+  r["settings"] = {{"seed", o.seed}, {"clusters", o.clusters}, {"iterations", o.kmeans.iterations}, {"tolerance", o.kmeans.tolerance},
                    {"top_k", o.top_k}, {"keep_all_k", o.keep_all_k},
                    {"standardize", o.standardize}, {"official_format", o.official_format}};
   r["details"] = s.details;

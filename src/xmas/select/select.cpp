@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "xmas/select/kmeans.h"
 #include "xmas/select/methods.h"
 #include "xmas/select/output.h"
 #include "xmas/select/stopwatch.h"
@@ -10,37 +11,66 @@
 
 namespace xmas::select {
 
-const std::vector<std::string>& MethodNames() {
-  static const std::vector<std::string> names = {"xmas", "random", "s2l", "el2n", "perplexity",
-                                                 "clip-score", "semdedup", "d2-pruning", "coincide"};
-  return names;
+KMeansOptions KMeansFor(const SelectOptions& o, size_t rows) {
+  const bool official = o.compat == Compat::kOfficial;
+  KMeansOptions k = o.kmeans;
+  k.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusterCount(rows);
+  k.seed = o.seed;
+  k.threads = o.threads;
+  k.engine = official ? KMeansEngine::kFaiss : KMeansEngine::kFast;
+  return k;
+}
+
+Status SetOptionFromJson(const std::string& key, const nlohmann::json& v, SelectOptions* o) {
+  const bool num = v.is_number();
+  if (key == "band" && v.is_string()) o->band = v.get<std::string>();
+  else if (key == "semdedup_eps" && num) o->semdedup_eps = v.get<double>();
+  else if (key == "knn" && num) o->knn = v.get<int>();
+  else if (key == "gamma" && num) o->gamma = v.get<double>();
+  else if (key == "temperature" && num) o->temperature = v.get<double>();
+  else if (key == "iterations" && num) o->kmeans.iterations = v.get<int>();
+  else if (key == "tolerance" && num) o->kmeans.tolerance = v.get<double>();
+  else if (key == "standardize" && v.is_boolean()) o->standardize = v.get<bool>();
+  else return Status::Usage("unknown option or wrong type");
+  return Status::Ok();
 }
 
 Result<Selection> Select(const data::Dataset& dataset, const SelectOptions& o) {
   return Select(data::DatasetIndex::Of(dataset), o);
 }
 
-Result<Selection> Select(const data::DatasetIndex& dataset, const SelectOptions& o) {
-  const auto& names = MethodNames();
-  if (std::find(names.begin(), names.end(), o.method) == names.end()) {
-    return Status::Usage("--method '" + o.method + "': unknown method");
-  }
-  if (o.compat == Compat::kOfficial && o.method != "xmas" && o.method != "s2l") {
+namespace {
+
+// The method's row, once it is known to fit the other options.
+Result<const Method*> CheckMethod(const SelectOptions& o) {
+  XMAS_ASSIGN_OR_RETURN(const Method* method, LookUpMethod(o.method));
+  if (o.compat == Compat::kOfficial && method->official_metric == nullptr) {
     return Status::Usage("--compat official applies to --method xmas and s2l only");
   }
-  Result<Selection> sel = o.method == "xmas" || o.method == "s2l"
-                              ? SelectByTrajectories(dataset, o, o.method == "s2l")
-                              : SelectBaseline(dataset, o);
-  if (!sel.ok()) return sel;
-  if (sel->budget > sel->population) {
-    return Status::Usage("--budget " + o.budget.text + ": " + std::to_string(sel->budget) +
-                         " examples asked, the data has " + std::to_string(sel->population));
+  if (!o.write_official_dir.empty() && method->official_metric == nullptr) {
+    return Status::Usage("--write-official needs --method xmas or s2l");
   }
-  return sel;
+  if (*method->features != '\0' && o.trajectories.empty()) {
+    return Status::Usage("--method " + o.method + " needs --trajectories");
+  }
+  return method;
+}
+
+}  // namespace
+
+Result<Selection> Select(const data::DatasetIndex& dataset, const SelectOptions& o) {
+  XMAS_ASSIGN_OR_RETURN(const Method* method, CheckMethod(o));
+  const uint64_t budget = o.budget.Resolve(dataset.size());
+  if (budget > dataset.size()) {
+    return Status::Usage("--budget " + o.budget.text + ": " + std::to_string(budget) +
+                         " examples asked, the data has " + std::to_string(dataset.size()));
+  }
+  return method->run(MethodInput{dataset, o, static_cast<size_t>(budget)});
 }
 
 Status RunSelect(const SelectOptions& o) {
   if (o.output.empty()) return Status::Usage("-o/--output is required");
+  XMAS_ASSIGN_OR_RETURN(const Method* method, CheckMethod(o));
   std::string report = o.report;
   if (report.empty()) {
     report = o.output;
@@ -66,12 +96,8 @@ Status RunSelect(const SelectOptions& o) {
   if (!sampling_order) std::sort(order.begin(), order.end());
   XMAS_RETURN_IF_ERROR(WriteSubsetFile(ds, order, o.output, o.official_format));
   if (!o.write_official_dir.empty()) {
-    if (sel.official_keys.empty()) {
-      return Status::Usage("--write-official needs --method xmas or s2l");
-    }
-    const bool loss = o.method == "s2l";
     const int k = o.top_k > 0 ? o.top_k : 5;
-    XMAS_RETURN_IF_ERROR(WriteOfficialFiles(sel, o.write_official_dir, loss ? "loss" : "attn_svd", k));
+    XMAS_RETURN_IF_ERROR(WriteOfficialFiles(sel, o.write_official_dir, method->official_metric, k));
   }
   watch.Lap("write", &timings);
   sel.timings.insert(sel.timings.begin(), timings.begin(), timings.end());

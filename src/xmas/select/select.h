@@ -16,13 +16,24 @@
 #include "xmas/data/dataset_index.h"
 #include "xmas/select/balanced.h"
 #include "xmas/select/budget.h"
+#include "xmas/select/kmeans.h"
+#include "xmas/util/enum_names.h"
 #include "xmas/util/status.h"
 
 namespace xmas::select {
 
+// default, or official: reproduce the authors' scripts exactly.
 enum class Compat { kDefault, kOfficial };
+// The order inside a cluster: by stability, at random, or nearest the centroid first.
 enum class Within { kStability, kRandom, kCentroid };
+// The subset's order: auto (dataset order; official: sampling order), dataset, sampling.
 enum class OutputOrder { kAuto, kDataset, kSampling };
+
+inline constexpr EnumName<Compat> kCompatNames[] = {{Compat::kDefault, "default"}, {Compat::kOfficial, "official"}};
+inline constexpr EnumName<Within> kWithinNames[] = {
+    {Within::kStability, "stability"}, {Within::kRandom, "random"}, {Within::kCentroid, "centroid"}};
+inline constexpr EnumName<OutputOrder> kOutputOrderNames[] = {
+    {OutputOrder::kAuto, "auto"}, {OutputOrder::kDataset, "dataset"}, {OutputOrder::kSampling, "sampling"}};
 
 struct SelectOptions {
   std::string trajectories;  // a feature store or a folder of the authors' JSON files
@@ -36,19 +47,21 @@ struct SelectOptions {
   bool keep_all_k = false;
   bool standardize = false;
   int top_k = 0;            // 0 = from the files / store
-  // k-means: 0 clusters = DefaultClusterCount (official: 1000).
+  // k-means clusters of every method that clusters (xmas, s2l, semdedup,
+  // coincide); 0 = DefaultClusterCount (official: 1000).
   int clusters = 0;
-  int iterations = 100;     // at most; default mode stops earlier on convergence:
-  double tolerance = 1e-3;  // stop when an iteration improves the k-means objective by
-                            // less than this fraction (0: run until no assignment
-                            // changes, up to `iterations`); official mode ignores it
+  // The k-means settings those methods share (kmeans.h documents them and
+  // their defaults: iterations, tolerance, max_points_per_centroid).
+  // KMeansFor fills in k, seed, threads and the engine from `clusters`,
+  // `seed`, `threads` and `compat`; official mode ignores the tolerance.
+  KMeansOptions kmeans;
   uint64_t seed = 1234;     // k-means and every random choice
   Within within = Within::kStability;
   OutputOrder order = OutputOrder::kAuto;  // auto: dataset order; official: sampling order
   std::string write_official_dir;  // also write the authors' cluster/stability files here
   bool official_format = false;    // write the subset as json.dump(indent=4) does
   int threads = 0;                 // 0 = all cores
-  // Baseline knobs (SPEC §5).
+  // Baseline knobs (docs/method.md §5).
   std::string band = "";     // el2n / perplexity: "low", "middle", "high" ("" = method default)
   double semdedup_eps = 0.05;
   int knn = 10;              // d2-pruning
@@ -74,8 +87,10 @@ struct Selection {
   std::vector<double> official_stability;
 };
 
-// Runs the chosen method; writes nothing. Selection needs only the records'
-// keys, sources and image flags: RunSelect indexes the file with
+// Runs the chosen method (methods.h); writes nothing. The method, its mode,
+// --trajectories and the budget (at most the dataset's records) are checked
+// before any work. Selection needs only the records' keys, sources and image
+// flags: RunSelect indexes the file with
 // data::DatasetIndex (a fraction of Dataset::Load's memory); the Dataset
 // overload indexes an already loaded dataset.
 Result<Selection> Select(const data::DatasetIndex& dataset, const SelectOptions& options);
@@ -85,7 +100,15 @@ Result<Selection> Select(const data::Dataset& dataset, const SelectOptions& opti
 // asked) the authors' cluster/stability files.
 Status RunSelect(const SelectOptions& options);
 
-// Method names accepted by --method.
-const std::vector<std::string>& MethodNames();
+// Sets the option `key` of an experiment's selection.extra ("band",
+// "semdedup_eps", "knn", "gamma", "temperature", "iterations", "tolerance",
+// "standardize"); a usage error "unknown option or wrong type" otherwise.
+Status SetOptionFromJson(const std::string& key, const nlohmann::json& value, SelectOptions* options);
+
+// The k-means run every clustering method makes on `rows` rows:
+// options.kmeans with k = options.clusters (0: DefaultClusterCount(rows);
+// official: 1000), options' seed and threads, and the engine of the mode
+// (official: kFaiss, else kFast).
+KMeansOptions KMeansFor(const SelectOptions& options, size_t rows);
 
 }  // namespace xmas::select

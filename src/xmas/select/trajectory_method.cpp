@@ -44,13 +44,7 @@ Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOption
     for (size_t r : row_of) x.insert(x.end(), t->row(r), t->row(r) + t->width());
     std::vector<float>().swap(t->values);  // k-means works on the copy
   }
-  KMeansOptions ko;
-  ko.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusterCount(row_of.size());
-  ko.iterations = o.iterations;
-  ko.tolerance = o.tolerance;
-  ko.seed = o.seed;
-  ko.engine = official ? KMeansEngine::kFaiss : KMeansEngine::kFast;
-  ko.threads = o.threads;
+  const KMeansOptions ko = KMeansFor(o, row_of.size());
   XMAS_ASSIGN_OR_RETURN(c.kmeans, KMeans(x.data(), row_of.size(), t->width(), ko));
   c.k = ko.k;
   c.cluster_of_row.assign(t->rows(), -1);
@@ -71,7 +65,9 @@ Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOption
 
 }  // namespace
 
-Result<Selection> SelectByTrajectories(const data::DatasetIndex& ds, const SelectOptions& o, bool loss) {
+Result<Selection> SelectByTrajectories(const MethodInput& in, bool loss) {
+  const data::DatasetIndex& ds = in.dataset;
+  const SelectOptions& o = in.options;
   const bool official = o.compat == Compat::kOfficial;
   Selection sel;
   sel.method = o.method;
@@ -123,7 +119,7 @@ Result<Selection> SelectByTrajectories(const data::DatasetIndex& ds, const Selec
                                              : score_rng.Uniform();
   }
   sel.population = m;
-  sel.budget = o.budget.Resolve(m);
+  sel.budget = in.budget;  // m is every record: each row names its own one (MatchRows)
   BalancedOptions bo;
   bo.budget = sel.budget;
   bo.numpy_order = official;
@@ -155,8 +151,7 @@ Result<Selection> SelectByTrajectories(const data::DatasetIndex& ds, const Selec
                  {"kmeans_iterations_run", c.kmeans.iterations_run},
                  {"kmeans_training_rows", c.kmeans.training_rows},
                  {"kmeans_objective", c.kmeans.objective},
-                 {"within", within == Within::kStability ? "stability"
-                            : within == Within::kCentroid ? "centroid" : "random"}};
+                 {"within", NameOf(kWithinNames, within)}};
   return sel;
 }
 
