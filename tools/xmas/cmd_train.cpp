@@ -5,6 +5,7 @@
 
 #include "command.h"
 #include "xmas/dist/world.h"
+#include "xmas/train/stage.h"
 #include "xmas/train/train.h"
 
 namespace {
@@ -35,7 +36,7 @@ void AddRecipe(CLI::App* cmd, Args& a) {
   auto& o = a.o;
   cmd->add_option("--stage", o.stage,
                   "pretrain: connector on captions (plain template); finetune: connector + LLM (llava_v1)")
-      ->check(CLI::IsMember({"pretrain", "finetune"}))
+      ->check(CLI::IsMember(xmas::train::StageNames()))
       ->capture_default_str();
   cmd->add_option("--trainable", o.trainable, "Override the trained parts: comma list of vision,connector,llm");
   cmd->add_option("--template", o.template_name, "Override the chat template: plain or llava_v1");

@@ -2,14 +2,14 @@
 #include <algorithm>
 
 #include "xmas/data/image.h"
+#include "xmas/util/enum_names.h"
 #include <stb/stb_image_resize.h>
 
 namespace xmas::data {
 
 Result<ResizeMode> ParseResizeMode(const std::string& name) {
-  if (name == "pad") return ResizeMode::kPad;
-  if (name == "square") return ResizeMode::kSquare;
-  return Status::Usage("unknown image resize mode '" + name + "' (expected pad or square)");
+  static constexpr EnumName<ResizeMode> kNames[] = {{ResizeMode::kPad, "pad"}, {ResizeMode::kSquare, "square"}};
+  return ParseEnum(kNames, name, "image resize mode");
 }
 
 std::array<uint8_t, 3> PadColour(const std::array<float, 3>& mean) {

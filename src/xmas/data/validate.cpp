@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "xmas/data/dataset_internal.h"
+#include "xmas/util/enum_names.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
 
@@ -175,9 +176,8 @@ std::string ValidationReport::Summary() const {
 }
 
 Result<OnError> ParseOnError(const std::string& name) {
-  if (name == "fail") return OnError::kFail;
-  if (name == "skip") return OnError::kSkip;
-  return Status::Usage("--on-error must be fail or skip, not '" + name + "'");
+  static constexpr EnumName<OnError> kNames[] = {{OnError::kFail, "fail"}, {OnError::kSkip, "skip"}};
+  return ParseEnum(kNames, name, "--on-error");
 }
 
 Result<std::vector<size_t>> ApplyOnError(const ValidationReport& report, OnError policy) {

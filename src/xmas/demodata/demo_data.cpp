@@ -17,6 +17,8 @@
 #include "xmas/demodata/text_source.h"
 #include "xmas/demodata/writer.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/enum_names.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
 
@@ -35,7 +37,7 @@ void Append(Records* to, Records from) {
 
 // True when `dir` holds an earlier output of this generator.
 bool IsDemoDataDir(const std::string& dir) {
-  auto bytes = ReadFile(dir + "/manifest.json");
+  auto bytes = ReadFile(files::ManifestPath(dir));
   if (!bytes.ok()) return false;
   auto j = nlohmann::json::parse(*bytes, nullptr, false);
   return !j.is_discarded() && j.is_object() && j.value("generator", "") == kGeneratorName;
@@ -168,7 +170,7 @@ Status WriteAll(const std::string& dir, const DemoDataOptions& o, const Generate
   for (const auto& [name, records] : g.bench) {
     XMAS_RETURN_IF_ERROR(WriteRecords(dir + "/bench/" + name + ".json", records));
   }
-  return WriteFileAtomic(dir + "/manifest.json", Manifest(o, g, images));
+  return WriteFileAtomic(files::ManifestPath(dir), Manifest(o, g, images));
 }
 
 // Moves the finished temporary directory onto the target.
@@ -184,9 +186,8 @@ Status MoveIntoPlace(const std::string& tmp, const std::string& out) {
 }  // namespace
 
 Result<DemoSize> ParseDemoSize(const std::string& name) {
-  if (name == "small") return DemoSize::kSmall;
-  if (name == "bench") return DemoSize::kBench;
-  return Status::Usage("unknown demo-data size '" + name + "' (expected small or bench)");
+  static constexpr EnumName<DemoSize> kNames[] = {{DemoSize::kSmall, "small"}, {DemoSize::kBench, "bench"}};
+  return ParseEnum(kNames, name, "demo-data size");
 }
 
 DemoSizes SizesFor(DemoSize size, double scale_counts, double bench_scale) {

@@ -7,18 +7,15 @@
 #include <utility>
 #include <vector>
 
+#include "xmas/util/splitmix.h"
+
 namespace xmas::demodata {
 
 class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}
 
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return SplitMix64Next(&state_); }
   // Uniform in [0, n); n > 0. (Modulo bias is below 2^-40 for our n.)
   int Below(int n) { return static_cast<int>(Next() % static_cast<uint64_t>(n)); }
   // Uniform in [lo, hi].

@@ -4,12 +4,14 @@
 #include <filesystem>
 #include <memory>
 
-#include "xmas/data/image.h"
 #include "xmas/model/batch.h"
+#include "xmas/model/device.h"
 #include "xmas/model/generate.h"
 #include "xmas/model/weights.h"
 #include "xmas/text/chat_template.h"
+#include "xmas/train/example_source.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
 
@@ -89,10 +91,7 @@ Result<text::EncodedExample> EncodePrompt(const text::Tokenizer& tokenizer, cons
 Result<std::vector<float>> LoadItemImage(const BenchFile& file, const BenchItem& item,
                                          const model::ModelConfig& config, const EvalOptions& options) {
   XMAS_ASSIGN_OR_RETURN(std::string path, ResolveImagePath(file, item.image, options.image_root));
-  data::PreprocessOptions pre;
-  pre.size = static_cast<int>(config.vision.image_size);
-  pre.mode = data::ResizeMode::kPad;
-  return data::LoadImageTensor(path, data::ImageLimits{}, pre);
+  return train::DefaultImageLoader()(path, config);  // as the model was trained
 }
 
 // Generates the answers of items [begin, end) of `file`.
@@ -189,14 +188,9 @@ Result<EvalReport> EvaluateCheckpoint(const std::string& checkpoint, const std::
                                       const std::string& tokenizer_path, const std::string& device,
                                       const EvalOptions& options) {
   XMAS_ASSIGN_OR_RETURN(auto files, ListBenchFiles(bench));
-  std::string tok = tokenizer_path.empty() ? (fs::path(checkpoint) / "tokenizer.model").string() : tokenizer_path;
+  std::string tok = tokenizer_path.empty() ? files::TokenizerPath(checkpoint) : tokenizer_path;
   XMAS_ASSIGN_OR_RETURN(auto tokenizer, text::Tokenizer::Load(tok));
-  torch::Device dev(torch::kCPU);
-  try {
-    dev = torch::Device(device);
-  } catch (const std::exception&) {
-    return Status::Usage("unknown device '" + device + "' (expected cpu, cuda or cuda:N)");
-  }
+  XMAS_ASSIGN_OR_RETURN(torch::Device dev, model::ParseDevice(device));
   XMAS_ASSIGN_OR_RETURN(auto model, model::LoadModel(checkpoint, dev));
   XMAS_ASSIGN_OR_RETURN(EvalReport report, EvaluateModel(*model, tokenizer, files, options));
   report.model = checkpoint;

@@ -1,4 +1,5 @@
 #include "xmas/eval/metrics.h"
+#include "xmas/util/enum_names.h"
 
 #include <algorithm>
 #include <cctype>
@@ -102,27 +103,22 @@ int LeadingLetter(const std::string& text, size_t num_letters) {
 
 }  // namespace
 
+namespace {
+constexpr EnumName<Metric> kMetricNames[] = {
+    {Metric::kExactMatch, "exact_match"},      {Metric::kExactMatch, "em"},
+    {Metric::kYesNo, "yes_no"},                {Metric::kYesNo, "yesno"},
+    {Metric::kYesNoF1, "yes_no_f1"},           {Metric::kYesNoF1, "pope"},
+    {Metric::kMultipleChoice, "multiple_choice"}, {Metric::kMultipleChoice, "mc"},
+    {Metric::kTokenF1, "token_f1"},            {Metric::kTokenF1, "f1"}};
+}  // namespace
+
 Result<Metric> ParseMetric(const std::string& name) {
-  if (name == "exact_match" || name == "em") return Metric::kExactMatch;
-  if (name == "yes_no" || name == "yesno") return Metric::kYesNo;
-  if (name == "yes_no_f1" || name == "pope") return Metric::kYesNoF1;
-  if (name == "multiple_choice" || name == "mc") return Metric::kMultipleChoice;
-  if (name == "token_f1" || name == "f1") return Metric::kTokenF1;
-  return Status::InvalidInput("unknown metric '" + name +
-                              "' (expected exact_match, yes_no, yes_no_f1, multiple_choice or "
-                              "token_f1)");
+  auto m = ParseEnum(kMetricNames, name, "metric");
+  if (!m.ok()) return Status::InvalidInput(m.status().message());  // read from a benchmark file
+  return m;
 }
 
-const char* MetricName(Metric metric) {
-  switch (metric) {
-    case Metric::kExactMatch: return "exact_match";
-    case Metric::kYesNo: return "yes_no";
-    case Metric::kYesNoF1: return "yes_no_f1";
-    case Metric::kMultipleChoice: return "multiple_choice";
-    case Metric::kTokenF1: return "token_f1";
-  }
-  return "unknown";
-}
+const char* MetricName(Metric metric) { return NameOf(kMetricNames, metric); }
 
 std::vector<std::string> AnswerWords(const std::string& text) {
   std::vector<std::string> words;

@@ -8,6 +8,7 @@
 #include "xmas/model/connector.h"
 #include "xmas/model/llama.h"
 #include "xmas/model/vision.h"
+#include "xmas/util/enum_names.h"
 
 namespace xmas::model {
 namespace {
@@ -214,20 +215,14 @@ void Model::FreezeVision(bool frozen) {
   for (auto& p : vision_tower_->parameters()) p.set_requires_grad(!frozen);
 }
 
-Result<torch::Dtype> ParseDtype(const std::string& name) {
-  if (name == "float32" || name == "fp32") return torch::kFloat32;
-  if (name == "bfloat16" || name == "bf16") return torch::kBFloat16;
-  if (name == "float16" || name == "fp16") return torch::kFloat16;
-  return Status::Usage("unknown dtype '" + name + "' (float32, bfloat16, float16)");
-}
+namespace {
+constexpr EnumName<torch::Dtype> kDtypeNames[] = {
+    {torch::kFloat32, "float32"},   {torch::kFloat32, "fp32"}, {torch::kBFloat16, "bfloat16"},
+    {torch::kBFloat16, "bf16"},     {torch::kFloat16, "float16"}, {torch::kFloat16, "fp16"}};
+}  // namespace
 
-const char* DtypeName(torch::Dtype dtype) {
-  switch (dtype) {
-    case torch::kFloat32: return "float32";
-    case torch::kBFloat16: return "bfloat16";
-    case torch::kFloat16: return "float16";
-    default: return "unsupported";
-  }
-}
+Result<torch::Dtype> ParseDtype(const std::string& name) { return ParseEnum(kDtypeNames, name, "dtype"); }
+
+const char* DtypeName(torch::Dtype dtype) { return NameOf(kDtypeNames, dtype, "unsupported"); }
 
 }  // namespace xmas::model

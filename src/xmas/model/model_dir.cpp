@@ -8,6 +8,7 @@
 #include "xmas/model/safetensors.h"
 #include "xmas/model/weights.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
 namespace xmas::model {
@@ -19,7 +20,7 @@ namespace fs = std::filesystem;
 Result<std::string> DescribeWeights(const fs::path& dir) {
   std::vector<std::string> files;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().extension() == ".safetensors") files.push_back(entry.path().string());
+    if (entry.path().extension() == files::kWeightsExtension) files.push_back(entry.path().string());
   }
   if (files.empty()) return std::string("weights: none (no .safetensors file)\n");
   std::sort(files.begin(), files.end());
@@ -67,7 +68,7 @@ Status InitModelDir(const InitOptions& options) {
   XMAS_RETURN_IF_ERROR(PrepareOutputDir(options.output_dir, options.overwrite));
   std::vector<std::string> inputs = {options.config};
   if (!options.tokenizer.empty()) inputs.push_back(options.tokenizer);
-  for (const char* name : {"config.json", "model.safetensors"}) {
+  for (const char* name : {files::kModelConfig, files::kModelWeights}) {
     XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput((fs::path(options.output_dir) / name).string(), inputs));
   }
   XMAS_ASSIGN_OR_RETURN(std::shared_ptr<Model> model, Model::Create(config, torch::kCPU, dtype, options.seed));
@@ -78,7 +79,7 @@ Status InitModelDir(const InitOptions& options) {
 }
 
 Result<std::string> DescribeModelDir(const std::string& dir) {
-  XMAS_ASSIGN_OR_RETURN(ModelConfig c, LoadConfig((fs::path(dir) / "config.json").string()));
+  XMAS_ASSIGN_OR_RETURN(ModelConfig c, LoadConfig(files::ModelConfigPath(dir)));
   const ParameterCounts n = CountParameters(c);
   std::ostringstream out;
   out << "vision: CLIP ViT " << c.vision.num_hidden_layers << " layers x " << c.vision.hidden_size

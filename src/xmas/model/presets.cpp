@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "xmas/model/config.h"
+#include "xmas/util/file_names.h"
 
 namespace xmas::model {
 namespace {
@@ -82,7 +83,7 @@ Result<ModelConfig> ResolveConfig(const std::string& name_or_path) {
   }
   std::error_code ec;
   if (std::filesystem::is_directory(name_or_path, ec)) {
-    return LoadConfig((std::filesystem::path(name_or_path) / "config.json").string());
+    return LoadConfig(files::ModelConfigPath(name_or_path));
   }
   if (std::filesystem::exists(name_or_path, ec)) return LoadConfig(name_or_path);
   return PresetConfig(name_or_path);  // the "unknown preset" message lists the names

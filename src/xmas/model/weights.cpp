@@ -7,6 +7,7 @@
 
 #include "xmas/model/safetensors.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
 namespace xmas::model {
@@ -70,7 +71,7 @@ Result<std::vector<std::string>> WeightFiles(const std::string& path) {
     return std::vector<std::string>{path};
   }
   const fs::path dir(path);
-  if (fs::exists(dir / "model.safetensors", ec)) return std::vector<std::string>{(dir / "model.safetensors").string()};
+  if (fs::exists(dir / files::kModelWeights, ec)) return std::vector<std::string>{(dir / files::kModelWeights).string()};
   const std::string index = (dir / "model.safetensors.index.json").string();
   if (!fs::exists(index, ec)) {
     return Status::NotFound(path + ": neither model.safetensors nor model.safetensors.index.json");
@@ -187,12 +188,12 @@ Status SaveWeights(const Model& model, const std::string& path, const SaveOption
 Status SaveModel(const Model& model, const std::string& dir, const SaveOptions& options) {
   ModelConfig config = model.config();
   config.torch_dtype = DtypeName(options.dtype.value_or(model.dtype()));
-  XMAS_RETURN_IF_ERROR(SaveConfig(config, (fs::path(dir) / "config.json").string()));
-  return SaveWeights(model, (fs::path(dir) / "model.safetensors").string(), options);
+  XMAS_RETURN_IF_ERROR(SaveConfig(config, files::ModelConfigPath(dir)));
+  return SaveWeights(model, files::ModelWeightsPath(dir), options);
 }
 
 Result<std::shared_ptr<Model>> LoadModel(const std::string& dir, torch::Device device, torch::Dtype dtype) {
-  XMAS_ASSIGN_OR_RETURN(ModelConfig config, LoadConfig((fs::path(dir) / "config.json").string()));
+  XMAS_ASSIGN_OR_RETURN(ModelConfig config, LoadConfig(files::ModelConfigPath(dir)));
   XMAS_ASSIGN_OR_RETURN(std::shared_ptr<Model> model, Model::Create(config, device, dtype));
   XMAS_RETURN_IF_ERROR(LoadWeights(*model, dir).status());
   return model;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "xmas/data/json_chunks.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
 
@@ -21,11 +22,11 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::regex& SvdPattern() {
-  static const std::regex re(R"(checkpoint-(\d+)_attn_svd_(partial|full)_vals_top(\d+)\.json)");
+  static const std::regex re(files::kOfficialSvdRegex);
   return re;
 }
 const std::regex& LossPattern() {
-  static const std::regex re(R"(checkpoint-(\d+)_loss\.json)");
+  static const std::regex re(files::kOfficialLossRegex);
   return re;
 }
 
@@ -208,10 +209,9 @@ Result<std::vector<OfficialFile>> ListOfficialFiles(const std::string& dir, Offi
   }
   if (ec) return Status::IoError(dir + ": cannot list directory: " + ec.message());
   if (files.empty()) {
-    return Status::NotFound(dir + ": no checkpoint-<step>_" +
-                            (metric == OfficialMetric::kAttnSvd
-                                 ? std::string("attn_svd_<partial|full>_vals_top<k>.json")
-                                 : std::string("loss.json")) + " files");
+    return Status::NotFound(dir + ": no " +
+                            (metric == OfficialMetric::kAttnSvd ? files::kOfficialSvdPattern
+                                                                : files::kOfficialLossPattern) + " files");
   }
   std::sort(files.begin(), files.end(), [](const OfficialFile& a, const OfficialFile& b) {
     return a.step != b.step ? a.step < b.step : a.path < b.path;

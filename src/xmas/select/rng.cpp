@@ -1,18 +1,14 @@
 #include "xmas/select/rng.h"
 
+#include "xmas/util/splitmix.h"
+
 namespace xmas::select {
 namespace {
-uint64_t SplitMix(uint64_t* x) {
-  uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 }  // namespace
 
 Rng::Rng(uint64_t seed) {
-  for (auto& s : s_) s = SplitMix(&seed);
+  for (auto& s : s_) s = SplitMix64Next(&seed);
 }
 
 uint64_t Rng::Next() {

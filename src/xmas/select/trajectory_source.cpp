@@ -5,6 +5,7 @@
 
 #include "xmas/select/official_json.h"
 #include "xmas/store/store.h"
+#include "xmas/util/file_names.h"
 
 namespace xmas::select {
 namespace {
@@ -65,8 +66,8 @@ Result<Trajectories> LoadTrajectories(const std::string& dir, const TrajectorySo
   auto files = ListOfficialFiles(dir, ro.metric);
   if (!files.ok()) {
     return Status::NotFound(dir + ": neither a feature store (manifest.json) nor a folder of the authors' " +
-                            (o.metric == TrajectoryMetric::kSvd ? "checkpoint-<step>_attn_svd_*_vals_top<k>.json"
-                                                                : "checkpoint-<step>_loss.json") + " files");
+                            (o.metric == TrajectoryMetric::kSvd ? files::kOfficialSvdPattern
+                                                                : files::kOfficialLossPattern) + " files");
   }
   return ReadOfficialTrajectories(dir, ro);
 }

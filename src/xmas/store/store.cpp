@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/npy.h"
 
 namespace xmas::traj {
@@ -135,7 +136,7 @@ Status StoreWriter::Finish() {
   for (const auto& [name, f] : features_) features[name] = FeatureToJson(f, ids_.size());
   m["features"] = features;
   m["settings"] = settings_;
-  return WriteFileAtomic(dir_ + "/manifest.json", m.dump(2) + "\n");
+  return WriteFileAtomic(files::ManifestPath(dir_), m.dump(2) + "\n");
 }
 
 }  // namespace xmas::traj

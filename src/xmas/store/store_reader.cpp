@@ -6,6 +6,7 @@
 
 #include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/npy.h"
 
 namespace xmas::traj {
@@ -86,7 +87,7 @@ Result<FeatureInfo> ParseFeature(const std::string& where, const std::string& na
 }  // namespace
 
 bool Store::IsStore(const std::string& dir) {
-  auto text = xmas::ReadFile(dir + "/manifest.json");
+  auto text = xmas::ReadFile(files::ManifestPath(dir));
   if (!text.ok()) return false;
   json m = json::parse(*text, nullptr, false);
   if (!m.is_object()) return false;
@@ -95,7 +96,7 @@ bool Store::IsStore(const std::string& dir) {
 }
 
 Result<Store> Store::Open(const std::string& dir) {
-  const std::string mpath = dir + "/manifest.json";
+  const std::string mpath = files::ManifestPath(dir);
   XMAS_ASSIGN_OR_RETURN(std::string text, xmas::ReadFile(mpath));
   json m = json::parse(text, nullptr, false);
   auto format = m.is_object() ? Field<std::string>(m, "format", "", mpath) : Result<std::string>("");

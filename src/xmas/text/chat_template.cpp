@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "xmas/text/tokenizer_train.h"
+#include "xmas/util/enum_names.h"
 
 namespace xmas::text {
 
@@ -163,15 +164,16 @@ int64_t EncodedExample::NumAnswerTokens() const {
   return std::count_if(labels.begin(), labels.end(), [](int32_t l) { return l != kIgnoreLabel; });
 }
 
+namespace {
+constexpr EnumName<TemplateKind> kTemplateNames[] = {
+    {TemplateKind::kLlavaV1, "llava_v1"}, {TemplateKind::kLlavaV1, "v1"}, {TemplateKind::kPlain, "plain"}};
+}  // namespace
+
 Result<TemplateKind> ParseTemplateKind(const std::string& name) {
-  if (name == "llava_v1" || name == "v1") return TemplateKind::kLlavaV1;
-  if (name == "plain") return TemplateKind::kPlain;
-  return Status::Usage("unknown chat template '" + name + "' (expected llava_v1 or plain)");
+  return ParseEnum(kTemplateNames, name, "chat template");
 }
 
-const char* TemplateName(TemplateKind kind) {
-  return kind == TemplateKind::kPlain ? "plain" : "llava_v1";
-}
+const char* TemplateName(TemplateKind kind) { return NameOf(kTemplateNames, kind); }
 
 Result<EncodedExample> EncodeConversation(const Tokenizer& tokenizer,
                                           const std::vector<data::Turn>& turns, bool has_image,

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
 namespace fs = std::filesystem;
@@ -17,19 +18,7 @@ namespace xmas::train {
 
 namespace {
 
-constexpr const char* kPrefix = "checkpoint-";
 constexpr const char* kTempMark = ".tmp-";
-
-// Parses "checkpoint-<digits>"; -1 otherwise.
-int64_t StepOf(const std::string& name) {
-  const std::string prefix = kPrefix;
-  if (name.rfind(prefix, 0) != 0 || name.size() == prefix.size() || name.size() > prefix.size() + 18) {
-    return -1;
-  }
-  const std::string digits = name.substr(prefix.size());
-  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) return -1;
-  return std::stoll(digits);
-}
 
 std::string TempName(const fs::path& dir, const char* what) {
   static std::atomic<int> counter{0};
@@ -59,7 +48,6 @@ bool ParseTempName(const std::string& name, TempEntry* e) {
 
 }  // namespace
 
-std::string CheckpointName(int64_t step) { return kPrefix + std::to_string(step); }
 
 Status WriteDirAtomic(const std::string& dir_str,
                       const std::function<Status(const std::string& temp_dir)>& fill) {
@@ -98,8 +86,8 @@ std::vector<int64_t> ListCheckpoints(const std::string& run_dir) {
   std::vector<int64_t> steps;
   std::error_code ec;
   for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const int64_t step = StepOf(it->path().filename().string());
-    if (step >= 0 && fs::exists(it->path() / "trainer_state.json")) steps.push_back(step);
+    const int64_t step = files::CheckpointStep(it->path().filename().string());
+    if (step >= 0 && fs::exists(it->path() / files::kTrainerState)) steps.push_back(step);
   }
   std::sort(steps.begin(), steps.end());
   return steps;
@@ -140,8 +128,8 @@ Status ClearRunOutputs(const std::string& run_dir) {
   std::vector<fs::path> doomed;
   for (fs::directory_iterator it(run_dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    const bool ours = StepOf(name) >= 0 || name == "final" || name == "metrics.jsonl" ||
-                      name == "tokenizer.model" || name == "train_args.json" ||
+    const bool ours = files::CheckpointStep(name) >= 0 || name == files::kFinal || name == files::kMetricsLog ||
+                      name == files::kTokenizer || name == files::kTrainArgs ||
                       (name[0] == '.' && name.find(kTempMark) != std::string::npos);
     if (ours) doomed.push_back(it->path());
   }

@@ -14,12 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "xmas/util/file_names.h"
 #include "xmas/util/status.h"
 
 namespace xmas::train {
 
-// "checkpoint-<step>".
-std::string CheckpointName(int64_t step);
+// "checkpoint-<step>" (util/file_names.h owns the run's names).
+using files::CheckpointName;
 
 // Creates a temporary directory beside `dir`, calls fill(temp_dir), and on
 // success renames it to `dir` (replacing an existing `dir`). On failure the

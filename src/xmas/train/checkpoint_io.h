@@ -13,14 +13,15 @@
 
 #include "xmas/model/model.h"
 #include "xmas/train/trainer_state.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/status.h"
 
 namespace xmas::train {
 
 struct CheckpointFiles {
-  static constexpr const char* kOptimizer = "optimizer.pt";
-  static constexpr const char* kState = "trainer_state.json";
-  static constexpr const char* kTokenizer = "tokenizer.model";
+  static constexpr const char* kOptimizer = files::kOptimizer;
+  static constexpr const char* kState = files::kTrainerState;
+  static constexpr const char* kTokenizer = files::kTokenizer;
 };
 
 // Writes `dir` (replacing it) with everything above. `optimizer` may be null

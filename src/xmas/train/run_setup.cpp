@@ -5,6 +5,7 @@
 
 #include "xmas/text/tokenizer_train.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
 namespace fs = std::filesystem;
@@ -18,7 +19,7 @@ bool IsPresetName(const std::string& name) {
 
 Result<model::ModelConfig> ResolveRunConfig(const TrainOptions& options) {
   if (!options.config.empty()) return model::ResolveConfig(options.config);
-  if (!options.init.empty()) return model::LoadConfig(options.init + "/config.json");
+  if (!options.init.empty()) return model::LoadConfig(files::ModelConfigPath(options.init));
   return Status::Usage("--config: required (a preset such as 'tiny' or a config.json) unless --init is given");
 }
 
@@ -40,8 +41,8 @@ Result<text::Tokenizer> ResolveRunTokenizer(const TrainOptions& options, const d
     source = options.tokenizer;
   } else if (options.resume && fs::exists(run_tokenizer)) {
     source = run_tokenizer;
-  } else if (!options.init.empty() && fs::exists(options.init + "/tokenizer.model")) {
-    source = options.init + "/tokenizer.model";
+  } else if (!options.init.empty() && fs::exists(files::TokenizerPath(options.init))) {
+    source = files::TokenizerPath(options.init);
   }
   if (!source.empty()) {
     log::Info("tokenizer: ", source);

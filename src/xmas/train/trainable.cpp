@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "xmas/train/stage.h"
+
 namespace xmas::train {
 
 std::string TrainableParts::ToString() const {
@@ -37,9 +39,8 @@ Result<TrainableParts> ParseTrainable(const std::string& list) {
 }
 
 Result<TrainableParts> DefaultTrainable(const std::string& stage) {
-  if (stage == "pretrain") return ParseTrainable("connector");
-  if (stage == "finetune") return ParseTrainable("connector,llm");
-  return Status::Usage("--stage: unknown stage '" + stage + "' (expected pretrain or finetune)");
+  XMAS_ASSIGN_OR_RETURN(const Stage* s, FindStage(stage));
+  return ParseTrainable(s->trainable);
 }
 
 std::vector<torch::Tensor> ApplyTrainable(model::Model& model, const TrainableParts& parts) {

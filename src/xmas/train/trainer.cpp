@@ -11,6 +11,7 @@
 #include "xmas/train/checkpoint_dir.h"
 #include "xmas/train/checkpoint_io.h"
 #include "xmas/train/trainer_impl.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
 
@@ -153,14 +154,14 @@ Status Trainer::Run() {
     bar.SetPostfix(postfix);
     bar.Set(static_cast<uint64_t>(s.step));
     if (options_.save_every > 0 && s.step % options_.save_every == 0) {
-      XMAS_RETURN_IF_ERROR(Save(options_.out + "/" + CheckpointName(s.step), /*with_optimizer=*/true));
+      XMAS_RETURN_IF_ERROR(Save(files::CheckpointDir(options_.out, s.step), /*with_optimizer=*/true));
     }
   }
   bar.Finish();
-  XMAS_RETURN_IF_ERROR(Save(options_.out + "/final", /*with_optimizer=*/false));
+  XMAS_RETURN_IF_ERROR(Save(files::FinalDir(options_.out), /*with_optimizer=*/false));
   log::Info("trained ", state_.global_step, " steps; ", state_.tokens, " tokens in ",
             FormatDuration(state_.seconds), " (", seconds > 0 ? tokens / seconds : 0.0,
-            " tokens/s this run); weights in ", options_.out, "/final");
+            " tokens/s this run); weights in ", files::FinalDir(options_.out));
   return Status::Ok();
 }
 

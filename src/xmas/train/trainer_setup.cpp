@@ -3,13 +3,16 @@
 
 #include "xmas/data/dataset.h"
 #include "xmas/dist/collectives.h"
+#include "xmas/model/device.h"
 #include "xmas/model/weights.h"
 #include "xmas/train/checkpoint_dir.h"
 #include "xmas/train/checkpoint_io.h"
 #include "xmas/train/run_setup.h"
+#include "xmas/train/stage.h"
 #include "xmas/train/trainer.h"
 #include "xmas/train/trainer_impl.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
 namespace fs = std::filesystem;
@@ -21,9 +24,7 @@ namespace {
 Status CheckOptions(const TrainOptions& o) {
   if (o.data.empty()) return Status::Usage("--data: required");
   if (o.out.empty()) return Status::Usage("--out: required");
-  if (o.stage != "pretrain" && o.stage != "finetune") {
-    return Status::Usage("--stage: expected pretrain or finetune, got '" + o.stage + "'");
-  }
+  XMAS_RETURN_IF_ERROR(FindStage(o.stage).status());
   if (o.batch_size < 1) return Status::Usage("--batch-size: must be at least 1");
   if (o.grad_accum < 1) return Status::Usage("--grad-accum: must be at least 1");
   if (o.max_steps <= 0 && o.epochs < 1) return Status::Usage("--epochs: must be at least 1");
@@ -47,12 +48,13 @@ Status PrepareRunDir(const TrainOptions& o) {
   }
   XMAS_RETURN_IF_ERROR(PrepareOutputDir(o.out, o.resume || o.overwrite).WithPrefix("--out"));
   if (o.overwrite) XMAS_RETURN_IF_ERROR(ClearRunOutputs(o.out));
-  return CheckOutputIsNotInput(o.out + "/metrics.jsonl", {o.data});
+  return CheckOutputIsNotInput((o.out + "/" + files::kMetricsLog), {o.data});
 }
 
 Result<text::TemplateKind> RunTemplate(const TrainOptions& o) {
   if (!o.template_name.empty()) return text::ParseTemplateKind(o.template_name);
-  return o.stage == "pretrain" ? text::TemplateKind::kPlain : text::TemplateKind::kLlavaV1;
+  XMAS_ASSIGN_OR_RETURN(const Stage* stage, FindStage(o.stage));
+  return stage->template_kind;
 }
 
 }  // namespace
@@ -84,11 +86,11 @@ Status Trainer::Setup() {
   XMAS_ASSIGN_OR_RETURN(auto dataset, data::Dataset::Load(o.data, load));
   XMAS_ASSIGN_OR_RETURN(impl_->config, ResolveRunConfig(o));
   const int64_t vocab = o.tokenizer_vocab > 0 ? o.tokenizer_vocab : impl_->config.text.vocab_size - 1;
-  impl_->tokenizer_path = o.out + "/tokenizer.model";
+  impl_->tokenizer_path = files::TokenizerPath(o.out);
   XMAS_ASSIGN_OR_RETURN(auto tokenizer,
                         ResolveSharedTokenizer(world, o, dataset, vocab, impl_->tokenizer_path));
   const bool preset = !o.config.empty() && IsPresetName(o.config);
-  const std::string config_source = o.config.empty() ? o.init + "/config.json" : o.config;
+  const std::string config_source = o.config.empty() ? files::ModelConfigPath(o.init) : o.config;
   XMAS_RETURN_IF_ERROR(FitConfigToTokenizer(tokenizer, preset, config_source, &impl_->config));
 
   ExampleSourceOptions src;
@@ -107,12 +109,7 @@ Status Trainer::SetupModel() {
   const TrainOptions& o = options_;
   torch::manual_seed(o.seed);
   XMAS_ASSIGN_OR_RETURN(torch::Dtype dtype, model::ParseDtype(o.dtype));
-  torch::Device device = torch::kCPU;
-  try {
-    device = torch::Device(o.device);
-  } catch (const c10::Error&) {
-    return Status::Usage("--device: unknown device '" + o.device + "' (expected cpu, cuda or cuda:N)");
-  }
+  XMAS_ASSIGN_OR_RETURN(torch::Device device, model::ParseDevice(o.device));
   XMAS_ASSIGN_OR_RETURN(model_, model::Model::Create(impl_->config, device, dtype, o.seed));
   if (!o.init.empty()) {
     XMAS_ASSIGN_OR_RETURN(auto report, model::LoadWeights(*model_, o.init));
@@ -124,7 +121,8 @@ Status Trainer::SetupModel() {
   for (const auto& p : impl_->params) count += p.numel();
   log::Info("training ", impl_->parts.ToString(), ": ", count, " parameters");
 
-  const double lr = o.learning_rate > 0 ? o.learning_rate : (o.stage == "pretrain" ? 1e-3 : 2e-5);
+  XMAS_ASSIGN_OR_RETURN(const Stage* stage, FindStage(o.stage));
+  const double lr = o.learning_rate > 0 ? o.learning_rate : stage->learning_rate;
   torch::optim::AdamWOptions adam(lr);
   adam.betas({o.adam_beta1, o.adam_beta2}).eps(o.adam_eps).weight_decay(o.weight_decay);
   impl_->optimizer = std::make_unique<torch::optim::AdamW>(impl_->params, adam);
@@ -176,7 +174,7 @@ Status Trainer::SetupProgress() {
   // Identical weights on every rank from the start, whatever each one loaded.
   XMAS_RETURN_IF_ERROR(dist::BroadcastTensors(world, impl_->params));
   if (world.is_main()) {
-    XMAS_ASSIGN_OR_RETURN(impl_->metrics, MetricsLog::Open(o.out + "/metrics.jsonl", keep_metrics));
+    XMAS_ASSIGN_OR_RETURN(impl_->metrics, MetricsLog::Open((o.out + "/" + files::kMetricsLog), keep_metrics));
   }
   size_t images = 0;
   for (bool b : source_->has_image()) images += b;
@@ -194,7 +192,7 @@ Status Trainer::Resume() {
     return Status::Ok();
   }
   XMAS_ASSIGN_OR_RETURN(auto saved, RestoreCheckpoint(*latest, *model_, *impl_->optimizer));
-  XMAS_RETURN_IF_ERROR(CheckCompatible(saved, state_, *latest + "/trainer_state.json"));
+  XMAS_RETURN_IF_ERROR(CheckCompatible(saved, state_, files::TrainerStatePath(*latest)));
   saved.world_size = state_.world_size;
   state_ = saved;
   log::Info("resuming from ", *latest, " (step ", state_.global_step, " of ", state_.total_steps, ")");

@@ -1,19 +1,21 @@
 #include "xmas/traj/cross_modal.h"
+#include "xmas/util/enum_names.h"
 
 #include <cmath>
 #include <limits>
 
 namespace xmas::traj {
 
+namespace {
+constexpr EnumName<CrossModalMode> kModeNames[] = {{CrossModalMode::kAttention, "attention"},
+                                                   {CrossModalMode::kOfficial, "official"}};
+}  // namespace
+
 Result<CrossModalMode> ParseCrossModalMode(const std::string& name) {
-  if (name == "attention") return CrossModalMode::kAttention;
-  if (name == "official") return CrossModalMode::kOfficial;
-  return Status::Usage("--mode: expected 'attention' or 'official', got '" + name + "'");
+  return ParseEnum(kModeNames, name, "--mode");
 }
 
-const char* CrossModalModeName(CrossModalMode mode) {
-  return mode == CrossModalMode::kAttention ? "attention" : "official";
-}
+const char* CrossModalModeName(CrossModalMode mode) { return NameOf(kModeNames, mode); }
 
 torch::Tensor AttentionCrossModal(const torch::Tensor& q, const torch::Tensor& k,
                                   const ExampleSpan& span) {

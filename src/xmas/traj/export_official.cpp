@@ -6,6 +6,7 @@
 
 #include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
 namespace xmas::traj {
@@ -42,8 +43,7 @@ Status ExportOfficial(const std::string& store_dir, const std::string& out_dir) 
     XMAS_ASSIGN_OR_RETURN(auto steps, store.Steps(feature::kSvd));
     for (int64_t step : steps) {
       XMAS_ASSIGN_OR_RETURN(FeatureMatrix m, store.ReadCheckpoint(feature::kSvd, step));
-      const std::string name = "checkpoint-" + std::to_string(step) +
-                               "_attn_svd_partial_vals_top" + std::to_string(m.cols) + ".json";
+      const std::string name = files::OfficialSvdFile(step, static_cast<int64_t>(m.cols));
       XMAS_RETURN_IF_ERROR(WriteRows(store, m, true, out_dir + "/" + name));
       ++files;
     }
@@ -52,7 +52,7 @@ Status ExportOfficial(const std::string& store_dir, const std::string& out_dir) 
     XMAS_ASSIGN_OR_RETURN(auto steps, store.Steps(feature::kLoss));
     for (int64_t step : steps) {
       XMAS_ASSIGN_OR_RETURN(FeatureMatrix m, store.ReadCheckpoint(feature::kLoss, step));
-      const std::string name = "checkpoint-" + std::to_string(step) + "_loss.json";
+      const std::string name = files::OfficialLossFile(step);
       XMAS_RETURN_IF_ERROR(WriteRows(store, m, false, out_dir + "/" + name));
       ++files;
     }

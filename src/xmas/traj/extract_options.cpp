@@ -1,4 +1,5 @@
 #include "xmas/traj/extract_options.h"
+#include "xmas/util/enum_names.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,15 +8,15 @@
 
 namespace xmas::traj {
 
+namespace {
+constexpr EnumName<LayerCombine> kCombineNames[] = {{LayerCombine::kSum, "sum"}, {LayerCombine::kMean, "mean"}};
+}  // namespace
+
 Result<LayerCombine> ParseLayerCombine(const std::string& name) {
-  if (name == "sum") return LayerCombine::kSum;
-  if (name == "mean") return LayerCombine::kMean;
-  return Status::Usage("--combine: expected 'sum' or 'mean', got '" + name + "'");
+  return ParseEnum(kCombineNames, name, "--combine");
 }
 
-const char* LayerCombineName(LayerCombine combine) {
-  return combine == LayerCombine::kSum ? "sum" : "mean";
-}
+const char* LayerCombineName(LayerCombine combine) { return NameOf(kCombineNames, combine); }
 
 namespace {
 

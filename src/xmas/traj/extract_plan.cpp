@@ -5,8 +5,10 @@
 
 #include "xmas/text/tokenizer.h"
 #include "xmas/train/checkpoint_dir.h"
+#include "xmas/train/stage.h"
 #include "xmas/train/trainer_state.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
 
@@ -49,13 +51,14 @@ Status CheckOptions(const ExtractOptions& o) {
 // Template: --template, else from the checkpoint's training stage.
 Result<text::TemplateKind> ResolveTemplate(const ExtractOptions& o, const std::string& ckpt) {
   if (!o.template_name.empty()) return text::ParseTemplateKind(o.template_name);
-  auto state = train::ReadTrainerState(ckpt + "/trainer_state.json");
+  auto state = train::ReadTrainerState(files::TrainerStatePath(ckpt));
   if (!state.ok()) return state.status();
-  return state->stage == "pretrain" ? text::TemplateKind::kPlain : text::TemplateKind::kLlavaV1;
+  XMAS_ASSIGN_OR_RETURN(const train::Stage* stage, train::FindStage(state->stage));
+  return stage->template_kind;
 }
 
 Result<std::string> ResolveTokenizer(const ExtractOptions& o, const std::string& ckpt) {
-  for (const std::string& p : {o.tokenizer, ckpt + "/tokenizer.model", o.run + "/tokenizer.model"}) {
+  for (const std::string& p : {o.tokenizer, files::TokenizerPath(ckpt), files::TokenizerPath(o.run)}) {
     if (!p.empty() && fs::exists(p)) return p;
     if (!p.empty() && p == o.tokenizer) return Status::NotFound("--tokenizer: " + p + ": no such file");
   }
@@ -112,9 +115,9 @@ Result<ExtractPlan> PlanExtraction(const ExtractOptions& o, const data::Dataset&
   XMAS_RETURN_IF_ERROR(CheckOptions(o));
   ExtractPlan p;
   XMAS_ASSIGN_OR_RETURN(p.steps, ParseCheckpointSpec(o.checkpoints, train::ListCheckpoints(o.run)));
-  for (int64_t s : p.steps) p.checkpoint_dirs.push_back(o.run + "/" + train::CheckpointName(s));
+  for (int64_t s : p.steps) p.checkpoint_dirs.push_back(files::CheckpointDir(o.run, s));
   const std::string& first = p.checkpoint_dirs.front();
-  XMAS_ASSIGN_OR_RETURN(p.config, model::LoadConfig(first + "/config.json"));
+  XMAS_ASSIGN_OR_RETURN(p.config, model::LoadConfig(files::ModelConfigPath(first)));
   XMAS_ASSIGN_OR_RETURN(p.tokenizer_path, ResolveTokenizer(o, first));
   XMAS_ASSIGN_OR_RETURN(text::Tokenizer tokenizer, text::Tokenizer::Load(p.tokenizer_path));
   XMAS_ASSIGN_OR_RETURN(p.template_options.kind, ResolveTemplate(o, first));

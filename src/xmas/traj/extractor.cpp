@@ -5,14 +5,16 @@
 #include <memory>
 
 #include "xmas/data/dataset.h"
+#include "xmas/model/device.h"
 #include "xmas/model/weights.h"
+#include "xmas/store/store.h"
 #include "xmas/train/example_source.h"
 #include "xmas/traj/export_official.h"
 #include "xmas/traj/extract_plan.h"
 #include "xmas/traj/resume_state.h"
-#include "xmas/store/store.h"
 #include "xmas/traj/vision_cache.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 #include "xmas/util/npy.h"
 #include "xmas/util/progress.h"
@@ -250,19 +252,19 @@ Status Runner::RunCheckpoint(size_t c, StoreWriter* store, ResumeState* state,
   timing->examples = static_cast<int64_t>(plan_.rows());
   if (state->finished.count(step)) {
     timing->skipped = true;
-    log::Info("checkpoint-", step, ": already finished, skipped");
+    log::Info(files::CheckpointName(step), ": already finished, skipped");
     return Status::Ok();
   }
   const auto start = std::chrono::steady_clock::now();
   XMAS_ASSIGN_OR_RETURN(auto model, model::LoadModel(plan_.checkpoint_dirs[c], device_, dtype_));
   model->eval();
   const bool kept = cache_.UseWeights(HashVisionWeights(*model));
-  if (c > 0 && !kept) log::Info("checkpoint-", step, ": vision tower changed; image features recomputed");
+  if (c > 0 && !kept) log::Info(files::CheckpointName(step), ": vision tower changed; image features recomputed");
   BatchRequest request = plan_.request;
   const bool with_static = step == plan_.embed_step;
   if (with_static) request.embed_layers = plan_.embed_layers;
   Columns cols;
-  Progress bar("checkpoint-" + std::to_string(step), plan_.rows(), "ex");
+  Progress bar(files::CheckpointName(step), plan_.rows(), "ex");
   for (const auto& rows : plan_.batches) {
     XMAS_ASSIGN_OR_RETURN(model::Batch batch, MakeBatch(*model, rows));
     auto values = ExtractBatch(*model, batch, rows, request);
@@ -280,24 +282,16 @@ Status Runner::RunCheckpoint(size_t c, StoreWriter* store, ResumeState* state,
   XMAS_RETURN_IF_ERROR(WriteResumeState(o_.out, *state));
   timing->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  log::Info("checkpoint-", step, ": ", timing->examples, " examples in ", timing->seconds,
+  log::Info(files::CheckpointName(step), ": ", timing->examples, " examples in ", timing->seconds,
             " s (", timing->examples_per_second(), " examples/s)");
   return Status::Ok();
-}
-
-Result<torch::Device> ParseDevice(const std::string& name) {
-  try {
-    return torch::Device(name);
-  } catch (const std::exception&) {
-    return Status::Usage("--device: expected cpu, cuda or cuda:N, got '" + name + "'");
-  }
 }
 
 }  // namespace
 
 Result<ExtractSummary> ExtractTrajectories(const ExtractOptions& o) {
   if (o.threads > 0) torch::set_num_threads(static_cast<int>(o.threads));
-  XMAS_ASSIGN_OR_RETURN(torch::Device device, ParseDevice(o.device));
+  XMAS_ASSIGN_OR_RETURN(torch::Device device, model::ParseDevice(o.device));
   XMAS_ASSIGN_OR_RETURN(torch::Dtype dtype, model::ParseDtype(o.dtype));
   XMAS_ASSIGN_OR_RETURN(data::Dataset dataset, data::Dataset::Load(o.data));
   XMAS_ASSIGN_OR_RETURN(ExtractPlan plan, PlanExtraction(o, dataset));

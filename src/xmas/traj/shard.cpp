@@ -2,9 +2,10 @@
 
 #include <algorithm>
 
-#include "xmas/traj/resume_state.h"
 #include "xmas/store/store.h"
+#include "xmas/traj/resume_state.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
 namespace xmas::traj {
@@ -57,7 +58,7 @@ Status CheckConsistent(const std::vector<Shard>& shards) {
   size_t row = 0;
   for (const Shard& sh : shards) {
     XMAS_RETURN_IF_ERROR(CheckSameSettings(first.settings(), sh.store.settings(), {"shard"},
-                                           sh.store.dir() + "/manifest.json"));
+                                           files::ManifestPath(sh.store.dir())));
     if (sh.first_row != row) {
       return Status::InvalidInput(sh.store.dir() + ": starts at row " + std::to_string(sh.first_row) +
                                   ", expected " + std::to_string(row));

@@ -1,18 +1,17 @@
 #include "xmas/traj/singular_values.h"
+#include "xmas/util/enum_names.h"
 
 #include <algorithm>
 
 namespace xmas::traj {
 
-Result<SvdMethod> ParseSvdMethod(const std::string& name) {
-  if (name == "exact") return SvdMethod::kExact;
-  if (name == "randomized") return SvdMethod::kRandomized;
-  return Status::Usage("--svd: expected 'exact' or 'randomized', got '" + name + "'");
-}
+namespace {
+constexpr EnumName<SvdMethod> kSvdNames[] = {{SvdMethod::kExact, "exact"}, {SvdMethod::kRandomized, "randomized"}};
+}  // namespace
 
-const char* SvdMethodName(SvdMethod method) {
-  return method == SvdMethod::kExact ? "exact" : "randomized";
-}
+Result<SvdMethod> ParseSvdMethod(const std::string& name) { return ParseEnum(kSvdNames, name, "--svd"); }
+
+const char* SvdMethodName(SvdMethod method) { return NameOf(kSvdNames, method); }
 
 namespace {
 

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "xmas/util/enum_names.h"
 #include "xmas/util/terminal.h"
 
 namespace xmas::log {
@@ -31,16 +32,12 @@ Level GetLevel() { return static_cast<Level>(g_level.load()); }
 bool Enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
 
 bool ParseLevel(const std::string& name, Level* level) {
-  static const struct { const char* name; Level level; } kNames[] = {
-      {"debug", Level::kDebug}, {"info", Level::kInfo}, {"warn", Level::kWarn},
-      {"warning", Level::kWarn}, {"error", Level::kError}, {"off", Level::kOff}};
-  for (const auto& entry : kNames) {
-    if (name == entry.name) {
-      *level = entry.level;
-      return true;
-    }
-  }
-  return false;
+  static constexpr EnumName<Level> kNames[] = {{Level::kDebug, "debug"}, {Level::kInfo, "info"},
+                                               {Level::kWarn, "warn"},   {Level::kWarn, "warning"},
+                                               {Level::kError, "error"}, {Level::kOff, "off"}};
+  auto parsed = ParseEnum(kNames, name, "log level");
+  if (parsed.ok()) *level = *parsed;
+  return parsed.ok();
 }
 
 void Write(Level level, const std::string& message) {
