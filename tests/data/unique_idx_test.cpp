@@ -1,4 +1,4 @@
-// Golden unique_idx cases: the authors' duplicate-suffix rule (SPEC §3).
+// Golden unique_idx cases: the authors' duplicate-suffix rule (docs/method.md §3).
 #include <gtest/gtest.h>
 
 #include "test_helpers.h"

@@ -109,7 +109,7 @@ TEST_F(BatchExtractTest, ValuesDoNotDependOnBatchOrPadding) {
   EXPECT_FALSE(t.cross_valid);
   EXPECT_EQ(t.singular, std::vector<float>(5, 0.0f));
   EXPECT_TRUE(t.loss_valid);
-  // Official mode does see padding (SPEC §3 defect 3), by design.
+  // Official mode does see padding (docs/method.md §3 defect 3), by design.
   req.mode = CrossModalMode::kOfficial;
   auto o1 = ExtractBatch(*model_, MakeBatch({1}), {1}, req);
   auto o2 = ExtractBatch(*model_, MakeBatch({3, 2, 1}, 50), {3, 2, 1}, req);

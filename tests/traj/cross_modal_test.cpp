@@ -1,5 +1,5 @@
 // The two cross-modal matrices against plain loop re-implementations of
-// SPEC §3 and §4 on the same q/k tensors.
+// docs/method.md §3 and §4 on the same q/k tensors.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -11,7 +11,7 @@
 namespace xmas::traj {
 namespace {
 
-// SPEC §3 written plainly: S = softmax_rows(K Qᵀ/√D) over all L positions, no
+// docs/method.md §3 written plainly: S = softmax_rows(K Qᵀ/√D) over all L positions, no
 // masks; rows image_end..L-1, columns image_begin..image_end-1. K is widened
 // to Q's width by repeating each kv head for its group of query heads.
 std::vector<std::vector<double>> NaiveOfficial(const torch::Tensor& qp, const torch::Tensor& kp,
@@ -43,7 +43,7 @@ std::vector<std::vector<double>> NaiveOfficial(const torch::Tensor& qp, const to
   return out;
 }
 
-// SPEC §4 written plainly: per head, causal softmax over keys 0..r of the
+// docs/method.md §4 written plainly: per head, causal softmax over keys 0..r of the
 // real tokens, averaged over heads; rows image_end..length-1.
 std::vector<std::vector<double>> NaiveAttention(const torch::Tensor& qt, const torch::Tensor& kt,
                                                 int64_t ib, int64_t ie, int64_t length) {
@@ -116,7 +116,7 @@ TEST(CrossModal, AttentionIgnoresPadding) {
   span.padded_length = 17;
   torch::Tensor b = AttentionCrossModal(q2, k2, span);
   EXPECT_TRUE(torch::equal(a, b));
-  // Official mode, by design (SPEC §3 defect 3), does depend on padding.
+  // Official mode, by design (docs/method.md §3 defect 3), does depend on padding.
   torch::Tensor qp = torch::randn({12, 32}), kp = torch::randn({12, 16});
   torch::Tensor qp2 = torch::cat({qp.narrow(0, 0, 10), torch::randn({7, 32})}, 0);
   torch::Tensor kp2 = torch::cat({kp.narrow(0, 0, 10), torch::randn({7, 16})}, 0);

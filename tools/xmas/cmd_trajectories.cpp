@@ -35,7 +35,7 @@ void AddInputs(CLI::App* cmd, Args& a) {
 
 void AddMethod(CLI::App* cmd, Args& a) {
   auto& o = a.o;
-  cmd->add_option("--mode", a.mode, "attention (SPEC §4, default) or official (the authors' matrix, SPEC §3)")
+  cmd->add_option("--mode", a.mode, "attention (docs/method.md §4, default) or official (the authors' matrix, docs/method.md §3)")
       ->capture_default_str();
   cmd->add_option("--layers", o.layers, "Decoder layers hooked: all or a comma list (negative from the end)")
       ->capture_default_str();

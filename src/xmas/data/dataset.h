@@ -1,4 +1,4 @@
-// A LLaVA-format dataset held in memory (SPEC §7).
+// A LLaVA-format dataset held in memory (docs/method.md §7).
 //
 // The file is read once into one buffer; every Record points into it, so a
 // record's exact bytes (unknown fields included) can be written back
@@ -115,7 +115,7 @@ class Dataset {
 };
 
 // Computes unique_idx for every record, exactly as the authors' code does
-// (SPEC §3): base "<id>::<image>" or "<id>"; a base seen more than once gets
+// (docs/method.md §3): base "<id>::<image>" or "<id>"; a base seen more than once gets
 // "#0", "#1", ... in file order on every occurrence.
 void AssignUniqueIdx(std::vector<Record>* records);
 

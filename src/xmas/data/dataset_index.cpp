@@ -217,7 +217,7 @@ uint16_t DatasetIndex::SourceId(const std::string& name) {
 
 Status DatasetIndex::AssignKeys() {
   const size_t n = size();
-  Arena base;  // "<id>::<image>" or "<id>" (SPEC §3)
+  Arena base;  // "<id>::<image>" or "<id>" (docs/method.md §3)
   base.text.reserve(ids_.text.size() + images_.text.size() + 2 * n);
   base.ends.reserve(n);
   for (size_t i = 0; i < n; ++i) {

@@ -1,4 +1,4 @@
-// Record keys and names: unique_idx (SPEC §3), the source name, error prefixes.
+// Record keys and names: unique_idx (docs/method.md §3), the source name, error prefixes.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>

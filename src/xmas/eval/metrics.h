@@ -1,4 +1,4 @@
-// Answer metrics for benchmark evaluation (SPEC §6): each benchmark names one
+// Answer metrics for benchmark evaluation (docs/method.md §6): each benchmark names one
 // metric, every prediction is scored against its gold answer(s), and a
 // MetricAccumulator turns the item scores into the benchmark's score.
 //

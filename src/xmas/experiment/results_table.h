@@ -1,4 +1,4 @@
-// The experiment's results table (SPEC §6): one row per method × budget, the
+// The experiment's results table (docs/method.md §6): one row per method × budget, the
 // full-data target as the reference row. Per benchmark the score and the
 // relative performance RP = 100·score/score_full; ARP = mean RP over the
 // benchmarks (those where score_full > 0; the others have no RP); the cost as selection time and target-training time relative

@@ -1,4 +1,4 @@
-// Balanced sampling across clusters (SPEC §2 step 6), the heart of XMAS.
+// Balanced sampling across clusters (docs/method.md §2 step 6), the heart of XMAS.
 //
 // Clusters with fewer than min_cluster_size members are dropped; the rest
 // are visited in ascending size and the i-th of m gets
@@ -16,7 +16,7 @@ namespace xmas::select {
 
 struct BalancedOptions {
   size_t budget = 0;
-  size_t min_cluster_size = 3;  // SPEC: clusters with <= 2 members are dropped
+  size_t min_cluster_size = 3;  // docs/method.md §2: clusters with <= 2 members are dropped
   // Official mode: visit clusters in the order np.argsort(counts) gives
   // (NumPy's unstable introsort over clusters sorted by id). Otherwise equal
   // sizes are visited by ascending cluster id.

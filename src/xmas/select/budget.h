@@ -1,4 +1,4 @@
-// A selection budget: "20%" (B = floor(p·N/100), SPEC §2 step 6) or "5000".
+// A selection budget: "20%" (B = floor(p·N/100), docs/method.md §2 step 6) or "5000".
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// k-means on trajectory rows (SPEC §2 step 5).
+// k-means on trajectory rows (docs/method.md §2 step 5).
 //
 // Two engines with the same recipe — train on at most max_points_per_centroid
 // × k rows drawn with the seed, initialise with k distinct random training

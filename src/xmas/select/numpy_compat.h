@@ -1,5 +1,5 @@
 // Bit-exact re-implementations of the few NumPy routines whose rounding or
-// tie order decides the authors' selection (SPEC §3, "official" mode).
+// tie order decides the authors' selection (docs/method.md §3, "official" mode).
 //
 // NumPy 1.24 (Debian 12's python3-numpy, the version the golden outputs were
 // made with) is the reference. Nothing here is needed outside official mode;

@@ -1,4 +1,4 @@
-// Reader for the authors' per-checkpoint trajectory files (SPEC §3):
+// Reader for the authors' per-checkpoint trajectory files (docs/method.md §3):
 //   <dir>/checkpoint-<step>_attn_svd_<partial|full>_vals_top<k>.json  {unique_idx: [σ1..σk]}
 //   <dir>/checkpoint-<step>_loss.json                                  {unique_idx: loss}
 // Files are taken in ascending step order; the row order is the key order

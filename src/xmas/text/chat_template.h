@@ -2,7 +2,7 @@
 //
 // Every later stage (training, attention extraction, scoring) reads the
 // image block and the per-turn question/answer ranges from EncodedExample;
-// nothing downstream may guess token offsets (SPEC §3 defect 4).
+// nothing downstream may guess token offsets (docs/method.md §3 defect 4).
 //
 // Templates (the text each one produces; `[img×N]` is N image_id tokens):
 //   llava_v1  <s> SYSTEM USER: [img×N] Q1 ASSISTANT: A1</s> USER: Q2 ASSISTANT: A2</s> ...

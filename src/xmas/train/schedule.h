@@ -2,7 +2,7 @@
 //
 // It reproduces the schedule LLaVA/XMAS get from Hugging Face
 // (get_cosine_schedule_with_warmup with warmup_steps = ceil(ratio * total)),
-// so the proxy's learning-rate curve matches the published recipe (SPEC §2.2):
+// so the proxy's learning-rate curve matches the published recipe (docs/method.md §2 step 2):
 //
 //   factor(s) = s / max(1, W)                                  for s < W
 //   factor(s) = max(0, 0.5 * (1 + cos(pi * (s - W) / max(1, T - W))))  else

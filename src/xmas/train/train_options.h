@@ -5,7 +5,7 @@
 //              (lr 1e-3 by default);
 //   finetune   instruction data, `llava_v1` template, trains the connector and
 //              the LLM with the vision tower frozen (the XMAS proxy recipe,
-//              SPEC §2.2; lr 2e-5 by default).
+//              docs/method.md §2 step 2; lr 2e-5 by default).
 // `trainable` and `template_name` override the stage's choice (the demo has no
 // pretrained CLIP, so its pretrain stage trains everything).
 #pragma once

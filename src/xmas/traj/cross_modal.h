@@ -1,14 +1,14 @@
 // The cross-modal (text -> image) matrix of one example at one decoder layer,
-// in the two modes of SPEC §3/§4, computed from what Model::Forward captures.
+// in the two modes of docs/method.md §3/§4, computed from what Model::Forward captures.
 //
-//   attention (default, SPEC §4): P_h = softmax(q_h k_hᵀ/√d_head + causal mask)
+//   attention (default, docs/method.md §4): P_h = softmax(q_h k_hᵀ/√d_head + causal mask)
 //     with RoPE, exactly the probabilities the model uses; rows = the
 //     example's own text positions after its image block (never padding),
 //     columns = its image positions; averaged over heads. Only the
 //     text-rows × all-allowed-keys logits are formed (the row normaliser needs
 //     every allowed key), and only the image columns are kept; nothing of the
 //     padded batch enters, so values do not depend on batch composition.
-//   official (SPEC §3, the authors' code): S = softmax_rows(K Qᵀ/√D) on the
+//   official (docs/method.md §3, the authors' code): S = softmax_rows(K Qᵀ/√D) on the
 //     raw pre-RoPE projections over the full width D, no masks, over all L
 //     positions of the padded batch; rows = positions after the image block
 //     up to L (padding included), columns = image positions. With grouped-query
@@ -16,7 +16,7 @@
 //     the query heads it serves (as the model does), so KQᵀ is defined.
 //
 // All math is float32 whatever the model's dtype (bf16/fp16 overflow is a
-// known defect of the authors' code, SPEC §3 defect 6).
+// known defect of the authors' code, docs/method.md §3 defect 6).
 #pragma once
 
 #include <torch/torch.h>

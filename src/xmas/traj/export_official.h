@@ -1,5 +1,5 @@
 // Writes a store's per-checkpoint features in the authors' file layout
-// (SPEC §3), so their clustering/sampling scripts (and select's official
+// (docs/method.md §3), so their clustering/sampling scripts (and select's official
 // reader) consume our extraction unchanged:
 //
 //   DIR/checkpoint-<step>_attn_svd_partial_vals_top<k>.json   {unique_idx: [σ1..σk]}

@@ -1,5 +1,5 @@
 // Per-example features other than the singular values, all read from the same
-// forward pass (SPEC §5 baselines):
+// forward pass (docs/method.md §5 baselines):
 //
 //   loss   mean next-token NLL over the answer tokens (S2L trajectories;
 //          perplexity = exp(loss)).

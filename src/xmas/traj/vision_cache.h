@@ -1,6 +1,6 @@
 // Vision-tower features kept across checkpoints.
 //
-// LLaVA fine-tuning freezes the vision tower (SPEC §2.2), so every checkpoint
+// LLaVA fine-tuning freezes the vision tower (docs/method.md §2 step 2), so every checkpoint
 // of a proxy run yields the same image features: computing them once and
 // reusing them for every checkpoint removes the tower from all but the first
 // pass. The cache is keyed by a hash of the tower's weights; a checkpoint
