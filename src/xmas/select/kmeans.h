@@ -4,9 +4,12 @@
 // × k rows drawn with the seed, initialise with k distinct random training
 // rows, Lloyd iterations with FAISS's empty-cluster splitting, then assign
 // every row to its nearest centroid:
-//  - kFaiss: faiss::Clustering + IndexFlatL2, bit-identical to the authors'
-//    faiss.Kmeans (official mode). Its distance search goes through the
-//    system BLAS, which on this machine is the slow reference BLAS.
+//  - kFaiss: faiss::Clustering + IndexFlatL2 as the authors' faiss.Kmeans
+//    (official mode), by construction: the same libfaiss that python3-faiss
+//    wraps, calling the same system BLAS (libblas.so.3: OpenBLAS when
+//    installed) with the same thread count. At 8 dimensions FAISS's result
+//    depends on how the BLAS splits its product across threads, so the
+//    thread count is part of the recipe (AuthorsDefaultThreads).
 //  - kFast: our own exact Lloyd with Hamerly bounds and centroid-neighbour
 //    pruning, built for few dimensions (8 checkpoints) and k ≈ 1000. Same
 //    algorithm, not the same floating-point rounding as FAISS, so results
@@ -37,7 +40,9 @@ struct KMeansOptions {
   // `iterations` unless no assignment changes. kFaiss always runs them all.
   double tolerance = 1e-3;
   KMeansEngine engine = KMeansEngine::kFast;
-  int threads = 0;  // 0 = all cores
+  // OpenMP threads (FAISS's BLAS product included). 0: kFast uses all
+  // cores; kFaiss uses AuthorsDefaultThreads(), the count the authors' run gets.
+  int threads = 0;
 };
 
 struct KMeansResult {
@@ -50,6 +55,16 @@ struct KMeansResult {
 
 // Clusters n rows of d floats (row-major). InvalidInput if n < k or k < 1.
 Result<KMeansResult> KMeans(const float* x, size_t n, size_t d, const KMeansOptions& options);
+
+// The OpenMP thread count FAISS runs with in the authors'
+// kmeans_clustering.py: it imports torch first, and torch's import sets
+// OpenMP's count (at::init_num_threads) to OMP_NUM_THREADS, else
+// MKL_NUM_THREADS (when a positive integer), else the physical cores
+// libcpuinfo counts (its logical processors if it counts no fewer cores, the
+// hardware concurrency if it cannot tell) — PyTorch 1.13's rule, read from
+// the same libcpuinfo. On the 2-vCPU development VM libcpuinfo counts 1 core,
+// so the authors' run uses 1 thread there.
+int AuthorsDefaultThreads();
 
 // Default k for n examples: n / 665 (LLaVA-665k → 1000), at least 1, at most 1000.
 int DefaultClusterCount(size_t n);

@@ -25,6 +25,7 @@ struct Clustered {
 Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOptions& o,
                               const std::vector<size_t>& record_of_row) {
   Clustered c;
+  constexpr uint64_t faiss_default_seed = 1234;  // faiss::ClusteringParameters::seed
   std::vector<size_t> row_of;
   std::vector<float> x;
   if (official) {  // the authors cluster every row, text-only ones too, NaN → 0
@@ -48,7 +49,9 @@ Result<Clustered> ClusterRows(Trajectories* t, bool official, const SelectOption
   ko.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusterCount(row_of.size());
   ko.iterations = o.iterations;
   ko.tolerance = o.tolerance;
-  ko.seed = o.seed;
+  // Official: FAISS's default seed, which the authors never change; --seed
+  // then seeds only their text-only draw (python_random.h).
+  ko.seed = official ? faiss_default_seed : o.seed;
   ko.engine = official ? KMeansEngine::kFaiss : KMeansEngine::kFast;
   ko.threads = o.threads;
   XMAS_ASSIGN_OR_RETURN(c.kmeans, KMeans(x.data(), row_of.size(), t->width(), ko));
@@ -127,6 +130,7 @@ Result<Selection> SelectByTrajectories(const data::DatasetIndex& ds, const Selec
   BalancedOptions bo;
   bo.budget = sel.budget;
   bo.numpy_order = official;
+  bo.python_random = official;
   bo.top_up = !official;
   bo.seed = o.seed;
   BalancedResult b = BalancedSample(cluster, score, text_cluster, bo);
