@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <faiss/utils/random.h>
+
 #include "xmas/select/kmeans.h"
 #include "xmas/select/kmeans_fast.h"
 #include "xmas/select/rng.h"
@@ -74,15 +76,14 @@ TEST(FastKMeans, DeterministicAcrossThreadsAndFollowsTheSeed) {
   EXPECT_NE(KMeans(x.data(), per * k, d, o)->centroids, a->centroids);
 }
 
-// Plain Lloyd from the same initial centroids as the engine (the first k
-// rows of the seeded sample), for `iterations` updates; returns the final
-// assignment and, per iteration, the objective of its assignment step.
+// Plain Lloyd from the same initial centroids as the engine and FAISS (the
+// first k of faiss::rand_perm(n, seed + 1); n is below 256 k, so every row
+// trains), for `iterations` updates; returns the final assignment and, per
+// iteration, the objective of its assignment step.
 std::vector<int32_t> PlainLloyd(const std::vector<float>& x, size_t n, size_t d, size_t k, uint64_t seed,
                                 int iterations, std::vector<double>* objectives) {
-  std::vector<size_t> init(n);
-  for (size_t i = 0; i < n; ++i) init[i] = i;
-  Rng rng(seed);
-  rng.SampleToFront(&init, k);
+  std::vector<int> init(n);
+  faiss::rand_perm(init.data(), n, static_cast<int64_t>(seed) + 1);
   std::vector<float> c(k * d);
   for (size_t j = 0; j < k; ++j) std::copy(&x[init[j] * d], &x[init[j] * d] + d, &c[j * d]);
   std::vector<int32_t> a(n);

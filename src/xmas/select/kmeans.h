@@ -10,15 +10,19 @@
 //    installed) with the same thread count. At 8 dimensions FAISS's result
 //    depends on how the BLAS splits its product across threads, so the
 //    thread count is part of the recipe (AuthorsDefaultThreads).
-//  - kFast: our own exact Lloyd with Hamerly bounds and centroid-neighbour
-//    pruning, built for few dimensions (8 checkpoints) and k ≈ 1000. Same
-//    algorithm, not the same floating-point rounding as FAISS, so results
-//    agree with kFaiss only up to ties and rounding; and by default it stops
-//    once an iteration improves the objective by less than `tolerance`
-//    (1e-3) instead of always running `iterations`. On the 665k benchmark
-//    that is 41 iterations instead of 100, an objective 1.5% above the
-//    100-iteration one and 85% of the same subset, where another seed alone
-//    changes the objective by 3.6% and keeps 55% of the subset.
+//  - kFast: the same recipe and random choices as FAISS (training sample and
+//    initial centroids from faiss::rand_perm), exact Lloyd steps. Each
+//    iteration's assignment uses whichever step was faster when last timed:
+//    FAISS's exhaustive search (IndexFlatL2, what faiss.Kmeans runs every
+//    iteration) or Hamerly bounds with centroid-neighbour pruning (cheap once
+//    centroids settle; on broad, overlapping groups it can cost more than
+//    the exhaustive search, and is then only retried every few iterations).
+//    So no iteration costs much more than FAISS's. Not FAISS's rounding
+//    (distances are exact differences), so results agree with kFaiss only up
+//    to ties and rounding; and by default it stops once an iteration
+//    improves the objective by less than `tolerance` instead of always
+//    running `iterations`. Objectives against FAISS's 100 iterations, per
+//    data distribution: BENCHMARKS.md ("Selection").
 #pragma once
 
 #include <cstdint>
@@ -49,6 +53,7 @@ struct KMeansResult {
   std::vector<float> centroids;   // k × d
   std::vector<int32_t> assignment;  // per row, nearest centroid
   int iterations_run = 0;
+  int exhaustive_iterations = 0;  // kFast: iterations whose step was FAISS's exhaustive search
   size_t training_rows = 0;
   double objective = 0;           // Σ squared distance of the training rows at the end
 };

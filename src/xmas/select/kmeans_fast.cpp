@@ -1,6 +1,10 @@
 #include "xmas/select/kmeans_fast.h"
 
+#include <faiss/IndexFlat.h>
+#include <faiss/utils/random.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -154,7 +158,7 @@ struct PointState {
 
 // One assignment step with Hamerly's test. Returns how many points changed.
 size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vector<float>& move,
-                  bool first, PointState* s) {
+                  PointState* s) {
   float max1 = 0.f, max2 = 0.f;
   size_t arg1 = 0;
   for (size_t c = 0; c < move.size(); ++c) {
@@ -171,16 +175,12 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
   for (long i = 0; i < static_cast<long>(n); ++i) {
     const float* xi = x + i * C.d;
     int32_t& a = s->a[i];
-    if (!first) {
-      s->upper[i] += move[a];
-      s->lower[i] -= static_cast<size_t>(a) == arg1 ? max2 : max1;
-      const float z = std::max(s->lower[i], C.half_min[a]);
-      if (s->upper[i] <= z) continue;
-      s->upper[i] = Dist(xi, C.at(a), C.d);
-      if (s->upper[i] <= z) continue;
-    } else {
-      s->upper[i] = Dist(xi, C.at(a), C.d);
-    }
+    s->upper[i] += move[a];
+    s->lower[i] -= static_cast<size_t>(a) == arg1 ? max2 : max1;
+    const float z = std::max(s->lower[i], C.half_min[a]);
+    if (s->upper[i] <= z) continue;
+    s->upper[i] = Dist(xi, C.at(a), C.d);
+    if (s->upper[i] <= z) continue;
     const uint32_t na = Search(xi, a, s->upper[i], C, &s->upper[i], &s->lower[i]);
     if (static_cast<int32_t>(na) != a) {
       a = static_cast<int32_t>(na);
@@ -189,6 +189,75 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
   }
   return changed;
 }
+
+// The assignment step as FAISS does it: an exhaustive search (one BLAS
+// product, then the two nearest of every point). Rounding in FAISS's
+// |x|² + |c|² − 2x·c can swap near-ties, so the two candidates are
+// re-ranked by exact distance; the upper bound is exact and the lower bound
+// (any other centroid) is FAISS's second distance less a margin far above
+// its rounding error, so the bounds stay valid for the pruned steps.
+size_t BruteForceStep(const float* x, size_t n, const Centroids& C, PointState* s) {
+  const size_t d = C.d;
+  faiss::IndexFlatL2 index(static_cast<faiss::Index::idx_t>(d));
+  index.add(static_cast<faiss::Index::idx_t>(C.k), C.c.data());
+  std::vector<float> dist(2 * n);
+  std::vector<faiss::Index::idx_t> id(2 * n);
+  index.search(static_cast<faiss::Index::idx_t>(n), x, 2, dist.data(), id.data());
+  float max_norm2 = 0.f;
+  for (size_t c = 0; c < C.k; ++c) {
+    float n2 = 0.f;
+    for (size_t j = 0; j < d; ++j) n2 += C.at(c)[j] * C.at(c)[j];
+    max_norm2 = std::max(max_norm2, n2);
+  }
+  size_t changed = 0;
+#pragma omp parallel for schedule(static) reduction(+ : changed)
+  for (long i = 0; i < static_cast<long>(n); ++i) {
+    const float* xi = x + i * d;
+    uint32_t best = static_cast<uint32_t>(id[2 * i]);
+    float bd = Dist(xi, C.at(best), d), other = kInf;
+    if (id[2 * i + 1] >= 0) {
+      const uint32_t b = static_cast<uint32_t>(id[2 * i + 1]);
+      other = Dist(xi, C.at(b), d);
+      if (other < bd || (other == bd && b < best)) {
+        std::swap(other, bd);
+        best = b;
+      }
+    }
+    float x2 = 0.f;
+    for (size_t j = 0; j < d; ++j) x2 += xi[j] * xi[j];
+    const float rest = std::sqrt(std::max(0.f, dist[2 * i + 1] - 1e-5f * (x2 + max_norm2) - 1e-30f));
+    if (static_cast<int32_t>(best) != s->a[i]) ++changed;
+    s->a[i] = static_cast<int32_t>(best);
+    s->upper[i] = bd;
+    s->lower[i] = std::min(other, rest);
+  }
+  return changed;
+}
+
+// Chooses, per iteration, the assignment step that was faster when last
+// timed: FAISS's exhaustive search, or Hamerly's pruned search (which pays
+// only while centroids settle and points have clear nearest centroids).
+// The exhaustive step runs first (the pruned one has no bounds yet) and the
+// pruned one is retried every `kProbeEvery` iterations while it loses, so
+// an iteration never costs much more than FAISS's brute force.
+class StepChooser {
+ public:
+  static constexpr int kProbeEvery = 4;
+  bool UsePruned(int it) const {
+    if (it == 0) return false;
+    return pruned_s_ <= brute_s_ || (it - last_probe_) >= kProbeEvery;
+  }
+  void Record(int it, bool pruned, double seconds) {
+    (pruned ? pruned_s_ : brute_s_) = seconds;
+    if (pruned) last_probe_ = it;
+    (pruned ? pruned_steps_ : brute_steps_) += 1;
+  }
+  int brute_steps() const { return brute_steps_; }
+
+ private:
+  double pruned_s_ = 0, brute_s_ = 0;
+  int last_probe_ = 0, pruned_steps_ = 0, brute_steps_ = 0;
+};
 
 // New centroids as the mean of their points (double sums, point order, so
 // the result does not depend on threads); empty clusters are split off a
@@ -294,24 +363,27 @@ void NearestCentroids(const float* x, size_t n, size_t d, const float* centroids
 Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeansOptions& o) {
   const size_t k = static_cast<size_t>(o.k);
   KMeansResult r;
-  // Training sample: the first nt rows of a seeded permutation.
-  std::vector<size_t> perm(n);
-  for (size_t i = 0; i < n; ++i) perm[i] = i;
+  // FAISS's recipe and random choices (faiss::rand_perm, as Clustering::train
+  // makes them): the training sample is the first nt rows of rand_perm(n,
+  // seed) when n > nt, else every row in order; the initial centroids are the
+  // first k training rows of rand_perm(nt, seed + 1). So this engine starts
+  // where faiss.Kmeans starts and follows the same Lloyd iterations.
   const size_t nt = std::min(n, k * static_cast<size_t>(o.max_points_per_centroid));
-  Rng rng(o.seed);
-  if (nt < n) rng.SampleToFront(&perm, nt);
+  std::vector<int> perm(n);
+  for (size_t i = 0; i < n; ++i) perm[i] = static_cast<int>(i);
+  if (nt < n) faiss::rand_perm(perm.data(), n, static_cast<int64_t>(o.seed));
   std::vector<float> xt(nt * d);
-  for (size_t i = 0; i < nt; ++i) std::memcpy(&xt[i * d], x + perm[i] * d, d * sizeof(float));
+  for (size_t i = 0; i < nt; ++i) std::memcpy(&xt[i * d], x + static_cast<size_t>(perm[i]) * d, d * sizeof(float));
   r.training_rows = nt;
+  Rng rng(o.seed);  // empty-cluster splits
 
   Centroids C;
   C.k = k;
   C.d = d;
   C.c.resize(k * d);
-  std::vector<size_t> init(nt);
-  for (size_t i = 0; i < nt; ++i) init[i] = i;
-  rng.SampleToFront(&init, k);
-  for (size_t c = 0; c < k; ++c) std::memcpy(&C.c[c * d], &xt[init[c] * d], d * sizeof(float));
+  std::vector<int> init(nt);
+  faiss::rand_perm(init.data(), nt, static_cast<int64_t>(o.seed) + 1);
+  for (size_t c = 0; c < k; ++c) std::memcpy(&C.c[c * d], &xt[static_cast<size_t>(init[c]) * d], d * sizeof(float));
 
   PointState s;
   s.a.assign(nt, 0);
@@ -320,9 +392,15 @@ Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeans
   std::vector<float> move(k, 0.f), old;
   Progress progress("k-means", static_cast<uint64_t>(o.iterations), "iter");
   double previous = 0;
+  StepChooser chooser;
   for (int it = 0; it < o.iterations; ++it) {
-    BuildNeighbours(&C);
-    const size_t changed = AssignStep(xt.data(), nt, C, move, it == 0, &s);
+    const bool pruned = chooser.UsePruned(it);
+    if (pruned) BuildNeighbours(&C);
+    const auto start = std::chrono::steady_clock::now();
+    const size_t changed = pruned ? AssignStep(xt.data(), nt, C, move, &s)
+                                  : BruteForceStep(xt.data(), nt, C, &s);
+    chooser.Record(it, pruned,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     old = C.c;
     double objective = 0;
     const size_t splits = UpdateCentroids(xt.data(), nt, s.a, &rng, &C, &objective);
@@ -338,9 +416,10 @@ Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeans
     previous = objective;
   }
   progress.Finish();
-  // Final assignment against the final centroids.
+  r.exhaustive_iterations = chooser.brute_steps();
+  // Final assignment against the final centroids (pruned: exact distances).
   BuildNeighbours(&C);
-  AssignStep(xt.data(), nt, C, move, false, &s);
+  AssignStep(xt.data(), nt, C, move, &s);
   r.objective = 0;
   for (size_t i = 0; i < nt; ++i) {
     const double dist = Dist(&xt[i * d], C.at(s.a[i]), d);

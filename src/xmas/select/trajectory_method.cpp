@@ -157,6 +157,7 @@ Result<Selection> SelectByTrajectories(const data::DatasetIndex& ds, const Selec
                  {"text_only_cluster", text_cluster},
                  {"kmeans_engine", official ? "faiss" : "fast"},
                  {"kmeans_iterations_run", c.kmeans.iterations_run},
+                 {"kmeans_exhaustive_iterations", c.kmeans.exhaustive_iterations},
                  {"kmeans_training_rows", c.kmeans.training_rows},
                  {"kmeans_objective", c.kmeans.objective},
                  {"within", within == Within::kStability ? "stability"
