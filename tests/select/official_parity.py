@@ -148,6 +148,7 @@ def check(args):
         for t in args.threads:
             ref, ours = Path(tmp) / ("ref-%d" % t), Path(tmp) / ("ours-%d" % t)
             ref.mkdir()
+            ours.mkdir()
             if authors:
                 run_authors(authors, tmp, ref, t, budgets, args.seed)
             else:

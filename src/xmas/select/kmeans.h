@@ -13,11 +13,12 @@
 //  - kFast: the same recipe and random choices as FAISS (training sample and
 //    initial centroids from faiss::rand_perm), exact Lloyd steps. Each
 //    iteration's assignment uses whichever step was faster when last timed:
-//    FAISS's exhaustive search (IndexFlatL2, what faiss.Kmeans runs every
-//    iteration) or Hamerly bounds with centroid-neighbour pruning (cheap once
+//    an exhaustive two-nearest pass (kmeans_exhaustive.h; faster than the
+//    search faiss.Kmeans runs every iteration at these dimensions) or
+//    Hamerly bounds with centroid-neighbour pruning (cheap once
 //    centroids settle; on broad, overlapping groups it can cost more than
 //    the exhaustive search, and is then only retried every few iterations).
-//    So no iteration costs much more than FAISS's. Not FAISS's rounding
+//    So no iteration costs more than FAISS's brute force. Not FAISS's rounding
 //    (distances are exact differences), so results agree with kFaiss only up
 //    to ties and rounding; and by default it stops once an iteration
 //    improves the objective by less than `tolerance` instead of always
@@ -53,7 +54,7 @@ struct KMeansResult {
   std::vector<float> centroids;   // k × d
   std::vector<int32_t> assignment;  // per row, nearest centroid
   int iterations_run = 0;
-  int exhaustive_iterations = 0;  // kFast: iterations whose step was FAISS's exhaustive search
+  int exhaustive_iterations = 0;  // kFast: iterations whose step was the exhaustive pass
   size_t training_rows = 0;
   double objective = 0;           // Σ squared distance of the training rows at the end
 };

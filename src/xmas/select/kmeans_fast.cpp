@@ -1,6 +1,5 @@
 #include "xmas/select/kmeans_fast.h"
 
-#include <faiss/IndexFlat.h>
 #include <faiss/utils/random.h>
 
 #include <algorithm>
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "xmas/select/kmeans_exhaustive.h"
 #include "xmas/select/rng.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
@@ -190,42 +190,33 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
   return changed;
 }
 
-// The assignment step as FAISS does it: an exhaustive search (one BLAS
-// product, then the two nearest of every point). Rounding in FAISS's
-// |x|² + |c|² − 2x·c can swap near-ties, so the two candidates are
-// re-ranked by exact distance; the upper bound is exact and the lower bound
-// (any other centroid) is FAISS's second distance less a margin far above
-// its rounding error, so the bounds stay valid for the pruned steps.
-size_t BruteForceStep(const float* x, size_t n, const Centroids& C, PointState* s) {
+// The exhaustive assignment step (kmeans_exhaustive.h): the two nearest
+// centroids of every point. They are re-ranked by the exact distance (as
+// Dist() computes it, the pruned step's arithmetic); the upper bound is that
+// exact distance and the lower bound (every other centroid) the second
+// candidate's exact distance or, if smaller, the pass's second distance less
+// a margin far above its rounding error, so the bounds stay valid for the
+// pruned steps that follow.
+size_t ExhaustiveStep(const float* x, size_t n, const Centroids& C, PointState* s) {
   const size_t d = C.d;
-  faiss::IndexFlatL2 index(static_cast<faiss::Index::idx_t>(d));
-  index.add(static_cast<faiss::Index::idx_t>(C.k), C.c.data());
-  std::vector<float> dist(2 * n);
-  std::vector<faiss::Index::idx_t> id(2 * n);
-  index.search(static_cast<faiss::Index::idx_t>(n), x, 2, dist.data(), id.data());
-  float max_norm2 = 0.f;
-  for (size_t c = 0; c < C.k; ++c) {
-    float n2 = 0.f;
-    for (size_t j = 0; j < d; ++j) n2 += C.at(c)[j] * C.at(c)[j];
-    max_norm2 = std::max(max_norm2, n2);
-  }
+  std::vector<TwoNearest> two(n);
+  NearestTwo(x, n, d, C.c.data(), C.k, two.data());
   size_t changed = 0;
 #pragma omp parallel for schedule(static) reduction(+ : changed)
   for (long i = 0; i < static_cast<long>(n); ++i) {
     const float* xi = x + i * d;
-    uint32_t best = static_cast<uint32_t>(id[2 * i]);
+    const TwoNearest& t = two[i];
+    uint32_t best = static_cast<uint32_t>(t.first);
     float bd = Dist(xi, C.at(best), d), other = kInf;
-    if (id[2 * i + 1] >= 0) {
-      const uint32_t b = static_cast<uint32_t>(id[2 * i + 1]);
+    if (t.second >= 0) {
+      const uint32_t b = static_cast<uint32_t>(t.second);
       other = Dist(xi, C.at(b), d);
       if (other < bd || (other == bd && b < best)) {
         std::swap(other, bd);
         best = b;
       }
     }
-    float x2 = 0.f;
-    for (size_t j = 0; j < d; ++j) x2 += xi[j] * xi[j];
-    const float rest = std::sqrt(std::max(0.f, dist[2 * i + 1] - 1e-5f * (x2 + max_norm2) - 1e-30f));
+    const float rest = std::sqrt(std::max(0.f, t.second_d2 * (1.f - 1e-5f)));
     if (static_cast<int32_t>(best) != s->a[i]) ++changed;
     s->a[i] = static_cast<int32_t>(best);
     s->upper[i] = bd;
@@ -235,11 +226,12 @@ size_t BruteForceStep(const float* x, size_t n, const Centroids& C, PointState* 
 }
 
 // Chooses, per iteration, the assignment step that was faster when last
-// timed: FAISS's exhaustive search, or Hamerly's pruned search (which pays
-// only while centroids settle and points have clear nearest centroids).
-// The exhaustive step runs first (the pruned one has no bounds yet) and the
+// timed: the exhaustive pass, or Hamerly's pruned search (which pays only
+// while centroids settle and points have clear nearest centroids). The
+// exhaustive step runs first (the pruned one has no bounds yet) and the
 // pruned one is retried every `kProbeEvery` iterations while it loses, so
-// an iteration never costs much more than FAISS's brute force.
+// an iteration never costs much more than the exhaustive pass, itself
+// cheaper than FAISS's brute force at these dimensions.
 class StepChooser {
  public:
   static constexpr int kProbeEvery = 4;
@@ -398,7 +390,7 @@ Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeans
     if (pruned) BuildNeighbours(&C);
     const auto start = std::chrono::steady_clock::now();
     const size_t changed = pruned ? AssignStep(xt.data(), nt, C, move, &s)
-                                  : BruteForceStep(xt.data(), nt, C, &s);
+                                  : ExhaustiveStep(xt.data(), nt, C, &s);
     chooser.Record(it, pruned,
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     old = C.c;
