@@ -1,4 +1,4 @@
-// Fuzzes the trajectory/feature store reader (xmas/traj/store.h). The input
+// Fuzzes the trajectory/feature store reader (xmas/store/store.h). The input
 // packs files joined by fuzz_util.h's separator: manifest.json, ids.txt,
 // valid.npy, then f0.npy, f1.npy, ... (what a manifest may point at).
 // Contract checked: Open fails cleanly or every feature it lists reads or

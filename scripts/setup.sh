@@ -9,6 +9,8 @@ PACKAGES=(
   libgloo-dev             # headers of the Gloo transport behind libtorch's c10d (xmas dist)
   libopenblas0-openmp     # optimised BLAS behind libtorch (~17x Debian's reference sgemm)
   libfaiss-dev            # k-means, as the XMAS authors use
+  libcpuinfo-dev          # core count behind the authors' default thread count (select/kmeans.h)
+  python3-faiss python3-numpy  # official-mode parity test (tests/select/official_parity.py)
   libsimdjson-dev         # the LLaVA JSON reader
   libstb-dev              # image decoding and font rasterising
   libsentencepiece-dev sentencepiece

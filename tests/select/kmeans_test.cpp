@@ -1,11 +1,15 @@
 // The fast k-means engine: exact nearest-centroid assignment, planted
 // clusters recovered, determinism across seeds and threads.
+#include <algorithm>
 #include <cmath>
 #include <random>
 
 #include <gtest/gtest.h>
 
+#include <faiss/utils/random.h>
+
 #include "xmas/select/kmeans.h"
+#include "xmas/select/kmeans_exhaustive.h"
 #include "xmas/select/kmeans_fast.h"
 #include "xmas/select/rng.h"
 
@@ -74,15 +78,14 @@ TEST(FastKMeans, DeterministicAcrossThreadsAndFollowsTheSeed) {
   EXPECT_NE(KMeans(x.data(), per * k, d, o)->centroids, a->centroids);
 }
 
-// Plain Lloyd from the same initial centroids as the engine (the first k
-// rows of the seeded sample), for `iterations` updates; returns the final
-// assignment and, per iteration, the objective of its assignment step.
+// Plain Lloyd from the same initial centroids as the engine and FAISS (the
+// first k of faiss::rand_perm(n, seed + 1); n is below 256 k, so every row
+// trains), for `iterations` updates; returns the final assignment and, per
+// iteration, the objective of its assignment step.
 std::vector<int32_t> PlainLloyd(const std::vector<float>& x, size_t n, size_t d, size_t k, uint64_t seed,
                                 int iterations, std::vector<double>* objectives) {
-  std::vector<size_t> init(n);
-  for (size_t i = 0; i < n; ++i) init[i] = i;
-  Rng rng(seed);
-  rng.SampleToFront(&init, k);
+  std::vector<int> init(n);
+  faiss::rand_perm(init.data(), n, static_cast<int64_t>(seed) + 1);
   std::vector<float> c(k * d);
   for (size_t j = 0; j < k; ++j) std::copy(&x[init[j] * d], &x[init[j] * d] + d, &c[j * d]);
   std::vector<int32_t> a(n);
@@ -149,6 +152,42 @@ TEST(FastKMeans, ToleranceStopsAtTheFirstSmallImprovement) {
   ASSERT_TRUE(full.ok());
   EXPECT_GT(full->iterations_run, expected);
   EXPECT_LE(full->objective, fast->objective);
+}
+
+// The exhaustive two-nearest pass against a double-precision scan: the same
+// two centroids (ties to the lower index) and distances within rounding, on
+// the vector path (d <= 64, k not a multiple of 8), the portable one
+// (d = 70), k = 1, and duplicated centroids (exact ties).
+TEST(FastKMeans, NearestTwoMatchesAPlainScan) {
+  struct Case {
+    size_t n, d, k;
+    bool duplicates;
+  };
+  for (const Case& c : {Case{300, 8, 37, false}, Case{200, 3, 8, true}, Case{100, 70, 13, false},
+                        Case{50, 5, 1, false}}) {
+    const auto x = Uniform(c.n, c.d, 3);
+    auto centroids = Uniform(c.k, c.d, 4);
+    if (c.duplicates) std::copy(centroids.begin(), centroids.begin() + c.d, centroids.begin() + 5 * c.d);
+    std::vector<TwoNearest> two(c.n);
+    NearestTwo(x.data(), c.n, c.d, centroids.data(), c.k, two.data());
+    for (size_t i = 0; i < c.n; ++i) {
+      std::vector<std::pair<double, int32_t>> all;
+      for (size_t j = 0; j < c.k; ++j) {
+        double s = 0;
+        for (size_t t = 0; t < c.d; ++t) s += std::pow(double{x[i * c.d + t]} - centroids[j * c.d + t], 2);
+        all.push_back({s, static_cast<int32_t>(j)});
+      }
+      std::sort(all.begin(), all.end());
+      EXPECT_EQ(two[i].first, all[0].second) << "row " << i;
+      EXPECT_NEAR(two[i].first_d2, all[0].first, 1e-5 * all[0].first + 1e-30);
+      if (c.k == 1) {
+        EXPECT_EQ(two[i].second, -1);
+        continue;
+      }
+      EXPECT_EQ(two[i].second, all[1].second) << "row " << i;
+      EXPECT_NEAR(two[i].second_d2, all[1].first, 1e-5 * all[1].first + 1e-30);
+    }
+  }
 }
 
 TEST(FastKMeans, TooFewPointsIsAnError) {

@@ -50,8 +50,8 @@ TEST(OfficialJson, MissingExtraAndDuplicateKeysAreErrors) {
   for (const Case& c : {Case{R"({"a": [1, 1]})", "key 'b': missing"},
                         Case{R"({"a": [1, 1], "b": [1, 1], "c": [1, 1]})", "key 'c': not in the first"},
                         Case{R"({"a": [1, 1], "b": [1, 1], "a": [2, 2]})", "key 'a': duplicate key"},
-                        Case{R"({"a": [1, 1], "b": "x"})", "key 'b': expected a list"},
-                        Case{R"({"a": [1, 1], "b": [1, "x"]})", "key 'b': expected a number"}}) {
+                        Case{R"({"a": [1, 1], "b": "x"})", "row 1 (key 'b'): expected a list"},
+                        Case{R"({"a": [1, 1], "b": [1, "x"]})", "row 1 (key 'b'): expected a number"}}) {
     TempDir d;
     Write(File(d, 200), R"({"a": [1, 2], "b": [3, 4]})");
     Write(File(d, 400), c.later);
@@ -90,13 +90,47 @@ TEST(OfficialJson, NoFilesOrMixedTopKIsAClearError) {
   TempDir d;
   EXPECT_EQ(ReadOfficialTrajectories(d.path(), {}).status().code(), Status::Code::kNotFound);
   Write(File(d, 200), R"({"a": [1, 2]})");
-  Write(d / "checkpoint-400_attn_svd_partial_vals_top5.json", R"({"a": [1, 2]})");
+  Write(d / "checkpoint-400_attn_svd_partial_vals_top5.json", R"({"a": [1, 2, 3, 4, 5]})");
   auto t = ReadOfficialTrajectories(d.path(), {});
   ASSERT_FALSE(t.ok());
   EXPECT_NE(t.status().message().find("--top-k"), std::string::npos);
   OfficialReadOptions o;
   o.top_k = 1;
   EXPECT_TRUE(ReadOfficialTrajectories(d.path(), o).ok());
+  o.top_k = 3;  // the top2 file cannot give 3
+  auto few = ReadOfficialTrajectories(d.path(), o);
+  ASSERT_FALSE(few.ok());
+  EXPECT_NE(few.status().message().find("checkpoint-200_attn_svd_partial_vals_top2.json: holds top2 values, fewer "
+                                        "than --top-k 3"), std::string::npos) << few.status().message();
+}
+
+// Every list holds exactly the k of its file's name: a ragged row (in the
+// first file or a later one), a longer row, or an empty one is an error
+// naming the file, the row and its key, with or without --features all.
+TEST(OfficialJson, RaggedAndWrongLengthRowsAreErrors) {
+  struct Case {
+    std::string first, later, expect;
+  };
+  for (const Case& c :
+       {Case{R"({"a": [1, 2], "b": [1.0]})", R"({"a": [1, 2], "b": [3, 4]})",
+             "checkpoint-200_attn_svd_partial_vals_top2.json: row 1 (key 'b'): 1 singular values, expected 2"},
+        Case{R"({"a": [1, 2], "b": [3, 4]})", R"({"a": [1, 2, 0.5], "b": [3, 4]})",
+             "checkpoint-400_attn_svd_partial_vals_top2.json: row 0 (key 'a'): 3 singular values, expected 2"},
+        Case{R"({"a": [1, 2], "b": [3, 4]})", R"({"b": [3, 4], "a": []})",
+             "checkpoint-400_attn_svd_partial_vals_top2.json: row 1 (key 'a'): 0 singular values, expected 2"}}) {
+    for (bool keep_all : {false, true}) {
+      TempDir d;
+      Write(File(d, 200), c.first);
+      Write(File(d, 400), c.later);
+      OfficialReadOptions o;
+      o.keep_all = keep_all;
+      auto t = ReadOfficialTrajectories(d.path(), o);
+      ASSERT_FALSE(t.ok()) << c.first << " " << c.later;
+      const std::string& m = t.status().message();
+      EXPECT_NE(m.find(c.expect), std::string::npos) << m;
+      EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+    }
+  }
 }
 
 }  // namespace

@@ -88,5 +88,30 @@ TEST(TrainCli, BadRecordIsOneLineNamingFileRecordAndField) {
   EXPECT_TRUE(fs::exists(toy.dir + "/skip/final"));
 }
 
+// A run that fails at --init (a hostile safetensors header) after the run
+// folder got its tokenizer leaves no folder behind (or an empty one empty),
+// so the corrected command is not refused as "not empty".
+TEST(TrainCli, FailedInitLeavesNothingBehind) {
+  testing::ToyData toy;
+  const std::string init = toy.dir + "/hostile";
+  fs::create_directories(init);
+  std::string header_length(8, '\0');
+  header_length[5] = 1;  // 2^40 bytes of header, far beyond the file
+  std::ofstream(init + "/model.safetensors", std::ios::binary) << header_length << "{}";
+  fs::create_directories(toy.dir + "/empty");
+  for (const char* run : {"new", "empty", "parent/child"}) {
+    CliRun bad = RunXmas(TrainArgs(toy, run) + " --max-steps 1 --init " + init, toy.dir);
+    EXPECT_EQ(bad.code, 1) << bad.err;
+    EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+    EXPECT_NE(bad.err.find("model.safetensors"), std::string::npos) << bad.err;
+  }
+  EXPECT_FALSE(fs::exists(toy.dir + "/new"));
+  EXPECT_FALSE(fs::exists(toy.dir + "/parent"));
+  ASSERT_TRUE(fs::is_directory(toy.dir + "/empty"));
+  EXPECT_TRUE(fs::is_empty(toy.dir + "/empty"));
+  CliRun good = RunXmas(TrainArgs(toy, "new") + " --max-steps 1", toy.dir);
+  EXPECT_EQ(good.code, 0) << good.err;
+}
+
 }  // namespace
 }  // namespace xmas::train

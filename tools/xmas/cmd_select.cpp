@@ -58,7 +58,8 @@ void AddSelect(CLI::App& app) {
                   "k-means stops when an iteration improves its objective by less than this fraction "
                   "(0: only when no assignment changes; ignored by --compat official)")
       ->capture_default_str();
-  cmd->add_option("--seed", o.seed, "Seed for k-means and every random choice")->capture_default_str();
+  cmd->add_option("--seed", o.seed, "Seed for k-means and every random choice (official mode: "
+                  "only the text-only draw, as random.seed; FAISS keeps its 1234)")->capture_default_str();
   cmd->add_option("--within", a->within, "Order inside clusters: stability, random, centroid")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kWithinNames)))
       ->capture_default_str();
@@ -67,7 +68,8 @@ void AddSelect(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--write-official", o.write_official_dir, "Also write the authors' cluster/stability JSON here");
   cmd->add_flag("--official-format", o.official_format, "Write the subset as Python's json.dump(indent=4)");
-  cmd->add_option("--threads", o.threads, "Threads (default: all cores)");
+  cmd->add_option("--threads", o.threads, "Threads (default: all cores; official mode: the authors' run's, "
+                  "OMP_NUM_THREADS, MKL_NUM_THREADS or the physical cores, as PyTorch sets it)");
   cmd->add_option("--band", o.band, "el2n/perplexity/clip-score: low, middle or high scores (default: the method's)");
   cmd->add_option("--epsilon", o.semdedup_eps, "semdedup: drop cosine above 1 - epsilon")->capture_default_str();
   cmd->add_option("--knn", o.knn, "d2-pruning: neighbours in the graph")->capture_default_str();

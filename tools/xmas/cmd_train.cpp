@@ -1,6 +1,7 @@
 // `xmas train`: train the LLaVA proxy (pretrain or finetune stage). Under
 // torchrun or srun it is data-parallel over the launched processes
 // (docs/distributed.md).
+#include <filesystem>
 #include <memory>
 
 #include "command.h"
@@ -67,6 +68,41 @@ void AddRuntime(CLI::App* cmd, Args& a) {
                   "Stop after N steps of this invocation, as if interrupted (for testing --resume)");
 }
 
+// A run that fails before its first checkpoint (bad input, a hostile --init,
+// ...) leaves --out as it found it: removed (with the parents it created) if
+// this run created it, emptied if it was empty, so the corrected command is
+// not refused as "not empty".
+// An earlier run's folder (--resume, --overwrite) is left alone, and so is a
+// run that saved a checkpoint: --resume continues it.
+class RunDirCleanup {
+ public:
+  explicit RunDirCleanup(const std::string& dir) : dir_(dir) {
+    std::error_code ec;
+    // The topmost folder this run would create (--out's missing parents too).
+    for (auto p = std::filesystem::absolute(dir, ec); !ec && !p.empty() && !std::filesystem::exists(p, ec) && !ec;
+         p = p.parent_path()) {
+      created_top_ = p;
+    }
+    was_empty_ = created_top_.empty() && std::filesystem::is_directory(dir, ec) && std::filesystem::is_empty(dir, ec);
+  }
+  void Fail() const {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+      if (e.path().filename().string().rfind("checkpoint-", 0) == 0) return;
+    }
+    if (!created_top_.empty()) {
+      std::filesystem::remove_all(created_top_, ec);
+    } else if (was_empty_) {
+      for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) std::filesystem::remove_all(e.path(), ec);
+    }
+  }
+
+ private:
+  std::string dir_;
+  std::filesystem::path created_top_;  // empty: --out existed
+  bool was_empty_ = false;
+};
+
 void AddTrain(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "Train the LLaVA proxy model (pretrain or finetune stage)");
   auto args = std::make_shared<Args>();
@@ -77,7 +113,10 @@ void AddTrain(CLI::App& app) {
     args->o.skip_bad_records = args->on_error == "skip";
     XMAS_ASSIGN_OR_RETURN(args->o.world, xmas::dist::JoinFromEnv());
     xmas::dist::QuietUnlessMain(*args->o.world);
-    return xmas::train::Train(args->o);
+    const RunDirCleanup cleanup(args->o.out);
+    xmas::Status status = xmas::train::Train(args->o);
+    if (!status.ok() && args->o.world->is_main()) cleanup.Fail();
+    return status;
   });
 }
 XMAS_COMMAND("train", AddTrain);

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "xmas/select/numpy_compat.h"
+#include "xmas/select/python_random.h"
 #include "xmas/select/rng.h"
 
 namespace xmas::select {
@@ -73,7 +74,11 @@ BalancedResult BalancedSample(const std::vector<int64_t>& cluster_of,
     std::vector<size_t>& m = members[visit[i]];
     ClusterVisit v{ids[visit[i]], m.size(), remaining / (visit.size() - i), 0};
     v.taken = std::min(v.quota, m.size());
-    if (v.cluster == random_cluster) {
+    if (v.cluster == random_cluster && options.python_random) {
+      std::vector<size_t> picked;
+      for (size_t j : PythonRandom(options.seed).Sample(m.size(), v.taken)) picked.push_back(m[j]);
+      std::copy(picked.begin(), picked.end(), m.begin());  // only the first `taken` are read
+    } else if (v.cluster == random_cluster) {
       rng.SampleToFront(&m, v.taken);
     } else {
       std::partial_sort(m.begin(), m.begin() + v.taken, m.end(), ScoreLess{score});

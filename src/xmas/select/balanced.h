@@ -26,6 +26,10 @@ struct BalancedOptions {
   // cluster, so the budget is met exactly. Off in official mode.
   bool top_up = true;
   uint64_t seed = 0;  // for the random cluster
+  // Official mode: sample the random cluster as random.seed(seed) +
+  // random.sample(members, quota) do in CPython (python_random.h), as the
+  // authors' script does; otherwise with Rng.
+  bool python_random = false;
 };
 
 struct ClusterVisit {

@@ -1,12 +1,15 @@
 #include "xmas/select/kmeans.h"
 
+#include <cpuinfo.h>
 #include <faiss/Clustering.h>
 #include <faiss/IndexFlat.h>
 #include <faiss/impl/FaissException.h>
 #include <omp.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "xmas/select/kmeans_fast.h"
 #include "xmas/util/log.h"
@@ -22,6 +25,7 @@ Result<KMeansResult> FaissKMeans(const float* x, size_t n, size_t d, const KMean
   cp.min_points_per_centroid = 1;  // only silences FAISS's own stderr warning
   KMeansResult r;
   log::Info("k-means (FAISS, as the authors): ", o.k, " clusters, ", o.iterations, " iterations, ",
+            omp_get_max_threads(), " threads, ",
             std::min<size_t>(n, static_cast<size_t>(o.k) * o.max_points_per_centroid), " of ", n,
             " rows train (FAISS reports no progress)");
   try {
@@ -42,7 +46,31 @@ Result<KMeansResult> FaissKMeans(const float* x, size_t n, size_t d, const KMean
   return r;
 }
 
+// PyTorch's get_env_num_threads: a positive std::stoi of the variable, else `fallback`.
+int EnvThreads(const char* name, int fallback) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return fallback;
+  try {
+    const int n = std::stoi(value);
+    return n > 0 ? n : fallback;
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
 }  // namespace
+
+int AuthorsDefaultThreads() {
+  const int env = EnvThreads("MKL_NUM_THREADS", EnvThreads("OMP_NUM_THREADS", 0));
+  if (env > 0) return env;
+  if (cpuinfo_initialize()) {  // c10's TaskThreadPoolBase::defaultNumThreads
+    const uint32_t cores = cpuinfo_get_cores_count();
+    const uint32_t processors = cpuinfo_get_processors_count();
+    if (cores > 0 && cores < processors) return static_cast<int>(cores);
+    if (processors > 0) return static_cast<int>(processors);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
 
 int DefaultClusterCount(size_t n) {
   return static_cast<int>(std::clamp<size_t>(n / 665, 1, 1000));
@@ -60,7 +88,9 @@ Result<KMeansResult> KMeans(const float* x, size_t n, size_t d, const KMeansOpti
               static_cast<size_t>(o.k) * 39, ")");
   }
   const int saved_threads = omp_get_max_threads();
-  if (o.threads > 0) omp_set_num_threads(o.threads);
+  const int threads = o.threads > 0 ? o.threads
+                      : o.engine == KMeansEngine::kFaiss ? AuthorsDefaultThreads() : 0;
+  if (threads > 0) omp_set_num_threads(threads);
   auto result = o.engine == KMeansEngine::kFaiss ? FaissKMeans(x, n, d, o) : FastKMeans(x, n, d, o);
   omp_set_num_threads(saved_threads);
   return result;

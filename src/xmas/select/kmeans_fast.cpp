@@ -1,10 +1,14 @@
 #include "xmas/select/kmeans_fast.h"
 
+#include <faiss/utils/random.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
 
+#include "xmas/select/kmeans_exhaustive.h"
 #include "xmas/select/rng.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
@@ -154,7 +158,7 @@ struct PointState {
 
 // One assignment step with Hamerly's test. Returns how many points changed.
 size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vector<float>& move,
-                  bool first, PointState* s) {
+                  PointState* s) {
   float max1 = 0.f, max2 = 0.f;
   size_t arg1 = 0;
   for (size_t c = 0; c < move.size(); ++c) {
@@ -171,16 +175,12 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
   for (long i = 0; i < static_cast<long>(n); ++i) {
     const float* xi = x + i * C.d;
     int32_t& a = s->a[i];
-    if (!first) {
-      s->upper[i] += move[a];
-      s->lower[i] -= static_cast<size_t>(a) == arg1 ? max2 : max1;
-      const float z = std::max(s->lower[i], C.half_min[a]);
-      if (s->upper[i] <= z) continue;
-      s->upper[i] = Dist(xi, C.at(a), C.d);
-      if (s->upper[i] <= z) continue;
-    } else {
-      s->upper[i] = Dist(xi, C.at(a), C.d);
-    }
+    s->upper[i] += move[a];
+    s->lower[i] -= static_cast<size_t>(a) == arg1 ? max2 : max1;
+    const float z = std::max(s->lower[i], C.half_min[a]);
+    if (s->upper[i] <= z) continue;
+    s->upper[i] = Dist(xi, C.at(a), C.d);
+    if (s->upper[i] <= z) continue;
     const uint32_t na = Search(xi, a, s->upper[i], C, &s->upper[i], &s->lower[i]);
     if (static_cast<int32_t>(na) != a) {
       a = static_cast<int32_t>(na);
@@ -189,6 +189,67 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
   }
   return changed;
 }
+
+// The exhaustive assignment step (kmeans_exhaustive.h): the two nearest
+// centroids of every point. They are re-ranked by the exact distance (as
+// Dist() computes it, the pruned step's arithmetic); the upper bound is that
+// exact distance and the lower bound (every other centroid) the second
+// candidate's exact distance or, if smaller, the pass's second distance less
+// a margin far above its rounding error, so the bounds stay valid for the
+// pruned steps that follow.
+size_t ExhaustiveStep(const float* x, size_t n, const Centroids& C, PointState* s) {
+  const size_t d = C.d;
+  std::vector<TwoNearest> two(n);
+  NearestTwo(x, n, d, C.c.data(), C.k, two.data());
+  size_t changed = 0;
+#pragma omp parallel for schedule(static) reduction(+ : changed)
+  for (long i = 0; i < static_cast<long>(n); ++i) {
+    const float* xi = x + i * d;
+    const TwoNearest& t = two[i];
+    uint32_t best = static_cast<uint32_t>(t.first);
+    float bd = Dist(xi, C.at(best), d), other = kInf;
+    if (t.second >= 0) {
+      const uint32_t b = static_cast<uint32_t>(t.second);
+      other = Dist(xi, C.at(b), d);
+      if (other < bd || (other == bd && b < best)) {
+        std::swap(other, bd);
+        best = b;
+      }
+    }
+    const float rest = std::sqrt(std::max(0.f, t.second_d2 * (1.f - 1e-5f)));
+    if (static_cast<int32_t>(best) != s->a[i]) ++changed;
+    s->a[i] = static_cast<int32_t>(best);
+    s->upper[i] = bd;
+    s->lower[i] = std::min(other, rest);
+  }
+  return changed;
+}
+
+// Chooses, per iteration, the assignment step that was faster when last
+// timed: the exhaustive pass, or Hamerly's pruned search (which pays only
+// while centroids settle and points have clear nearest centroids). The
+// exhaustive step runs first (the pruned one has no bounds yet) and the
+// pruned one is retried every `kProbeEvery` iterations while it loses, so
+// an iteration never costs much more than the exhaustive pass, itself
+// cheaper than FAISS's brute force at these dimensions.
+class StepChooser {
+ public:
+  static constexpr int kProbeEvery = 4;
+  bool UsePruned(int it) const {
+    if (it == 0) return false;
+    return pruned_s_ <= brute_s_ || (it - last_probe_) >= kProbeEvery;
+  }
+  void Record(int it, bool pruned, double seconds) {
+    (pruned ? pruned_s_ : brute_s_) = seconds;
+    if (pruned) last_probe_ = it;
+    (pruned ? pruned_steps_ : brute_steps_) += 1;
+  }
+  int brute_steps() const { return brute_steps_; }
+
+ private:
+  double pruned_s_ = 0, brute_s_ = 0;
+  int last_probe_ = 0, pruned_steps_ = 0, brute_steps_ = 0;
+};
 
 // New centroids as the mean of their points (double sums, point order, so
 // the result does not depend on threads); empty clusters are split off a
@@ -294,24 +355,27 @@ void NearestCentroids(const float* x, size_t n, size_t d, const float* centroids
 Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeansOptions& o) {
   const size_t k = static_cast<size_t>(o.k);
   KMeansResult r;
-  // Training sample: the first nt rows of a seeded permutation.
-  std::vector<size_t> perm(n);
-  for (size_t i = 0; i < n; ++i) perm[i] = i;
+  // FAISS's recipe and random choices (faiss::rand_perm, as Clustering::train
+  // makes them): the training sample is the first nt rows of rand_perm(n,
+  // seed) when n > nt, else every row in order; the initial centroids are the
+  // first k training rows of rand_perm(nt, seed + 1). So this engine starts
+  // where faiss.Kmeans starts and follows the same Lloyd iterations.
   const size_t nt = std::min(n, k * static_cast<size_t>(o.max_points_per_centroid));
-  Rng rng(o.seed);
-  if (nt < n) rng.SampleToFront(&perm, nt);
+  std::vector<int> perm(n);
+  for (size_t i = 0; i < n; ++i) perm[i] = static_cast<int>(i);
+  if (nt < n) faiss::rand_perm(perm.data(), n, static_cast<int64_t>(o.seed));
   std::vector<float> xt(nt * d);
-  for (size_t i = 0; i < nt; ++i) std::memcpy(&xt[i * d], x + perm[i] * d, d * sizeof(float));
+  for (size_t i = 0; i < nt; ++i) std::memcpy(&xt[i * d], x + static_cast<size_t>(perm[i]) * d, d * sizeof(float));
   r.training_rows = nt;
+  Rng rng(o.seed);  // empty-cluster splits
 
   Centroids C;
   C.k = k;
   C.d = d;
   C.c.resize(k * d);
-  std::vector<size_t> init(nt);
-  for (size_t i = 0; i < nt; ++i) init[i] = i;
-  rng.SampleToFront(&init, k);
-  for (size_t c = 0; c < k; ++c) std::memcpy(&C.c[c * d], &xt[init[c] * d], d * sizeof(float));
+  std::vector<int> init(nt);
+  faiss::rand_perm(init.data(), nt, static_cast<int64_t>(o.seed) + 1);
+  for (size_t c = 0; c < k; ++c) std::memcpy(&C.c[c * d], &xt[static_cast<size_t>(init[c]) * d], d * sizeof(float));
 
   PointState s;
   s.a.assign(nt, 0);
@@ -320,9 +384,15 @@ Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeans
   std::vector<float> move(k, 0.f), old;
   Progress progress("k-means", static_cast<uint64_t>(o.iterations), "iter");
   double previous = 0;
+  StepChooser chooser;
   for (int it = 0; it < o.iterations; ++it) {
-    BuildNeighbours(&C);
-    const size_t changed = AssignStep(xt.data(), nt, C, move, it == 0, &s);
+    const bool pruned = chooser.UsePruned(it);
+    if (pruned) BuildNeighbours(&C);
+    const auto start = std::chrono::steady_clock::now();
+    const size_t changed = pruned ? AssignStep(xt.data(), nt, C, move, &s)
+                                  : ExhaustiveStep(xt.data(), nt, C, &s);
+    chooser.Record(it, pruned,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     old = C.c;
     double objective = 0;
     const size_t splits = UpdateCentroids(xt.data(), nt, s.a, &rng, &C, &objective);
@@ -338,9 +408,10 @@ Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeans
     previous = objective;
   }
   progress.Finish();
-  // Final assignment against the final centroids.
+  r.exhaustive_iterations = chooser.brute_steps();
+  // Final assignment against the final centroids (pruned: exact distances).
   BuildNeighbours(&C);
-  AssignStep(xt.data(), nt, C, move, false, &s);
+  AssignStep(xt.data(), nt, C, move, &s);
   r.objective = 0;
   for (size_t i = 0; i < nt; ++i) {
     const double dist = Dist(&xt[i * d], C.at(s.a[i]), d);

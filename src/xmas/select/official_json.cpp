@@ -40,6 +40,11 @@ bool ParseNameNumber(const std::string& digits, Int* out) {
 
 std::string Quote(std::string_view key) { return "'" + std::string(key) + "'"; }
 
+// "<file>: row <index> (key '<unique_idx>')": where a value is, for errors.
+std::string Where(const std::string& path, size_t index, std::string_view key) {
+  return path + ": row " + std::to_string(index) + " (key " + Quote(key) + ")";
+}
+
 // One value of a file: a number, or Python's NaN / Infinity / -Infinity.
 Status ReadNumber(simdjson::ondemand::value v, bool allow_nan, const std::string& where,
                   double* out) {
@@ -78,6 +83,7 @@ struct FileReader {
   const OfficialReadOptions& options;
   size_t dims;
   int top_k;
+  size_t row_length = 0;  // values every list of the current file holds (top<k> of its name)
   simdjson::ondemand::parser parser{};
   std::vector<double> scratch{};
 
@@ -99,6 +105,11 @@ struct FileReader {
       if (el.get(ev) != simdjson::SUCCESS) return Status::InvalidInput(where + ": malformed list");
       XMAS_RETURN_IF_ERROR(ReadNumber(ev, options.allow_nan, where, &x));
       scratch.push_back(x);
+    }
+    if (scratch.size() != row_length) {
+      return Status::InvalidInput(where + ": " + std::to_string(scratch.size()) + " singular values, expected " +
+                                  std::to_string(row_length) + " (top" + std::to_string(row_length) +
+                                  " in the file name)");
     }
     std::sort(scratch.begin(), scratch.end(), Descending);
     const size_t used = std::min(scratch.size(), static_cast<size_t>(top_k));
@@ -148,13 +159,13 @@ struct FileReader {
 
 Status ReadFirst(FileReader* reader, const std::string& path, Trajectories* t,
                  std::vector<float>* first) {
-  return reader->ForEach(path, [&](size_t, std::string_view key, simdjson::ondemand::value v) {
+  return reader->ForEach(path, [&](size_t index, std::string_view key, simdjson::ondemand::value v) {
     uint32_t existing = 0;
     if (t->keys.Insert(key, &existing) == KeyTable::kNone) {
       return Status::InvalidInput(path + ": key " + Quote(key) + ": duplicate key");
     }
     first->resize(first->size() + reader->dims);
-    return reader->Features(v, path + ": key " + Quote(key),
+    return reader->Features(v, Where(path, index, key),
                             first->data() + first->size() - reader->dims);
   });
 }
@@ -173,7 +184,7 @@ Status ReadLater(FileReader* reader, const std::string& path, size_t column, Tra
     }
     if (seen[row]) return Status::InvalidInput(path + ": key " + Quote(key) + ": duplicate key");
     seen[row] = 1;
-    return reader->Features(v, path + ": key " + Quote(key),
+    return reader->Features(v, Where(path, index, key),
                             t->values.data() + row * width + column * reader->dims);
   }));
   auto missing = std::find(seen.begin(), seen.end(), 0);
@@ -247,6 +258,12 @@ Result<Trajectories> ReadOfficialTrajectories(const std::string& dir,
       }
     }
   }
+  for (const auto& f : files) {
+    if (options.metric == OfficialMetric::kAttnSvd && f.top_k < top_k) {
+      return Status::InvalidInput(f.path + ": holds top" + std::to_string(f.top_k) + " values, fewer than --top-k " +
+                                  std::to_string(top_k));
+    }
+  }
   const size_t dims = options.metric == OfficialMetric::kAttnSvd && options.keep_all ? top_k : 1;
   Trajectories t;
   t.dims = dims;
@@ -260,6 +277,7 @@ Result<Trajectories> ReadOfficialTrajectories(const std::string& dir,
       t.keys.Reserve(options.expected_rows, options.expected_key_bytes);
       first.reserve(options.expected_rows * dims);
     }
+    reader.row_length = files[0].top_k;
     XMAS_RETURN_IF_ERROR(ReadFirst(&reader, files[0].path, &t, &first));
   }
   progress.Add(1);
@@ -277,6 +295,7 @@ Result<Trajectories> ReadOfficialTrajectories(const std::string& dir,
   auto worker = [&] {
     FileReader reader{options, dims, top_k};
     for (size_t f; (f = next.fetch_add(1)) < files.size(); done.fetch_add(1)) {
+      reader.row_length = files[f].top_k;
       statuses[f] = ReadLater(&reader, files[f].path, f, &t);
     }
   };

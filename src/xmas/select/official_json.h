@@ -5,9 +5,11 @@
 // of the first file, as in the authors' kmeans_clustering.py.
 //
 // Unlike their script (which silently skips a checkpoint it cannot read),
-// every inconsistency is an error naming the file and the key: a key
+// every inconsistency is an error naming the file, the row and its key: a key
 // missing from or extra to a later checkpoint, a duplicate key, a value that
-// is not a number or a list of numbers.
+// is not a number or a list of numbers, a list whose length is not the k of
+// its file's name (top<k>: ragged rows, and so rows of different lengths
+// across checkpoints, are refused; their script would sum what is there).
 #pragma once
 
 #include <cstdint>
@@ -41,10 +43,10 @@ bool IsOfficialDir(const std::string& dir);
 struct OfficialReadOptions {
   OfficialMetric metric = OfficialMetric::kAttnSvd;
   // Singular values used per checkpoint (largest first); 0 = the k in the
-  // file names (which must then agree).
+  // file names (which must then agree). A file holding fewer is an error.
   int top_k = 0;
   // false: Σ of the top-k values per checkpoint (the authors' feature);
-  // true: keep the k values themselves (dims = k, zero-padded if shorter).
+  // true: keep the k values themselves (dims = k).
   bool keep_all = false;
   // NaN / Infinity (Python's json writes them) are accepted only when true;
   // otherwise they are an error naming the file and key.

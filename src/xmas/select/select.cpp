@@ -15,7 +15,10 @@ KMeansOptions KMeansFor(const SelectOptions& o, size_t rows) {
   const bool official = o.compat == Compat::kOfficial;
   KMeansOptions k = o.kmeans;
   k.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusterCount(rows);
-  k.seed = o.seed;
+  // Official: FAISS's default seed (faiss::ClusteringParameters::seed), which
+  // the authors never change; --seed then seeds only their text-only draw
+  // (python_random.h).
+  k.seed = official ? 1234 : o.seed;
   k.threads = o.threads;
   k.engine = official ? KMeansEngine::kFaiss : KMeansEngine::kFast;
   return k;

@@ -123,6 +123,7 @@ Result<Selection> SelectByTrajectories(const MethodInput& in, bool loss) {
   BalancedOptions bo;
   bo.budget = sel.budget;
   bo.numpy_order = official;
+  bo.python_random = official;
   bo.top_up = !official;
   bo.seed = o.seed;
   BalancedResult b = BalancedSample(cluster, score, text_cluster, bo);
@@ -149,6 +150,7 @@ Result<Selection> SelectByTrajectories(const MethodInput& in, bool loss) {
                  {"text_only_cluster", text_cluster},
                  {"kmeans_engine", official ? "faiss" : "fast"},
                  {"kmeans_iterations_run", c.kmeans.iterations_run},
+                 {"kmeans_exhaustive_iterations", c.kmeans.exhaustive_iterations},
                  {"kmeans_training_rows", c.kmeans.training_rows},
                  {"kmeans_objective", c.kmeans.objective},
                  {"within", NameOf(kWithinNames, within)}};
