@@ -75,7 +75,7 @@ TEST(DatasetIndex, RejectsWhatDatasetLoadRejects) {
   struct Case {
     std::string text, expect;
   };
-  for (const Case& c : {Case{"", "empty file"}, Case{"{}", "expected a JSON array"},
+  for (const Case& c : {Case{"", "empty file"}, Case{"\"x\"", "expected a JSON array"},
                         Case{"[" + ok, "not closed"}, Case{"[" + ok + ",]", "missing value"},
                         Case{"[" + ok + "] x", "after the top-level"},
                         Case{"[" + ok + ", 3]", "record 1 (id ''): expected an object"},

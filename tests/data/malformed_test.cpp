@@ -21,7 +21,9 @@ void ExpectError(const std::string& json, const std::string& part) {
 TEST(Malformed, SyntaxErrors) {
   ExpectError("", "empty file");
   ExpectError("  \n", "empty file");
-  ExpectError(R"({"id": "a"})", "expected a JSON array of records at the top level, found an object");
+  // A top-level object is JSON Lines (formats_test.cpp); anything else is refused.
+  ExpectError(R"("a")", "expected a JSON array of records at the top level, or JSON Lines");
+  ExpectError(R"({"id": "a"} x)", "record 0 (id ''): invalid JSON at line 1");
   ExpectError(R"([{"id": "a"} {"id": "b"}])", "invalid JSON");
   ExpectError(R"([{"id": "a",}])", "invalid JSON");
   ExpectError(R"([{"id": "a"}] [])", "invalid JSON");
@@ -50,8 +52,8 @@ TEST(Malformed, EveryTruncationFails) {
 TEST(Malformed, WrongFieldTypes) {
   ExpectError(R"([{"id": "a"}, {"id": true}])", "t.json: record 1 (id ''): field 'id': expected a string or a number, found a boolean");
   ExpectError(R"([{"id": null}])", "field 'id': expected a string or a number, found null");
-  ExpectError(R"([{"id": "a", "image": 5}])", "record 0 (id 'a'): field 'image': expected a string, found a number");
-  ExpectError(R"([{"id": "a", "image": null}])", "field 'image': expected a string, found null");
+  ExpectError(R"([{"id": "a", "image": 5}])", "record 0 (id 'a'): field 'image': expected a path or a list of paths, found a number");
+  ExpectError(R"([{"id": "a", "image": null}])", "field 'image': expected a path or a list of paths, found null");
   ExpectError(R"([{"id": "a", "conversations": {"from": "human"}}])",
               "field 'conversations': expected an array, found an object");
   ExpectError(R"([{"id": "a", "task_name": ["x"]}])", "field 'task_name': expected a string, found an array");

@@ -19,6 +19,7 @@ xmas::Status Run(const Options& options) {
   XMAS_ASSIGN_OR_RETURN(auto policy, xmas::data::ParseOnError(options.on_error));
   xmas::data::LoadOptions load;
   load.collect_record_problems = true;
+  load.max_images = 0;  // counting only
   XMAS_ASSIGN_OR_RETURN(auto dataset, xmas::data::Dataset::Load(options.data, load));
   std::vector<size_t> indices(dataset.size());
   std::iota(indices.begin(), indices.end(), size_t{0});
@@ -37,9 +38,10 @@ xmas::Status Run(const Options& options) {
 void AddStats(CLI::App& app) {
   CLI::App* group = xmas::cli::GetOrAddGroup(app, "data", "Inspect, check and subset LLaVA-format datasets");
   auto* cmd = group->add_subcommand(
-      "stats", "Count records by source and text-only; turns, characters and words per record (min/median/p90/max)");
+      "stats", "Detected format; records by source, text-only and several-image counts; turns, characters and words per "
+      "record (min/median/p90/max)");
   auto options = std::make_shared<Options>();
-  cmd->add_option("DATA", options->data, "LLaVA JSON file")->required();
+  cmd->add_option("DATA", options->data, "Dataset file: JSON array or JSON Lines, LLaVA or messages records")->required();
   cmd->add_flag("--json", options->json, "Print one JSON object instead of a table");
   xmas::cli::AddOnErrorOption(cmd, &options->on_error);
   xmas::cli::SetAction(cmd, [options] { return Run(*options); });

@@ -22,6 +22,7 @@ xmas::Status Run(const Options& options) {
   XMAS_RETURN_IF_ERROR(xmas::CheckOutputIsNotInput(options.out, {options.data, list}));
   xmas::data::LoadOptions load;
   load.collect_record_problems = true;  // records are copied, not interpreted
+  load.max_images = 0;
   XMAS_ASSIGN_OR_RETURN(auto dataset, xmas::data::Dataset::Load(options.data, load));
   XMAS_ASSIGN_OR_RETURN(auto chosen, options.ids.empty() ? xmas::data::ReadIndexList(list, dataset)
                                                          : xmas::data::ReadIdList(list, dataset));
@@ -35,7 +36,7 @@ void AddSubset(CLI::App& app) {
   auto* cmd = group->add_subcommand(
       "subset", "Write the chosen records, in their original order and byte for byte, as a JSON array");
   auto options = std::make_shared<Options>();
-  cmd->add_option("DATA", options->data, "LLaVA JSON file")->required();
+  cmd->add_option("DATA", options->data, "Dataset file: JSON array or JSON Lines, LLaVA or messages records")->required();
   auto* ids = cmd->add_option("--ids", options->ids, "File with one record id per line (every record with it)");
   auto* indices = cmd->add_option("--indices", options->indices, "File with one 0-based record index per line");
   ids->excludes(indices);

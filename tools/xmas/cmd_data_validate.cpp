@@ -16,12 +16,13 @@ struct Options {
 xmas::Status Run(const Options& options) {
   xmas::data::LoadOptions load;
   load.collect_record_problems = true;
+  load.max_images = 0;  // records with several images are checked, not refused
   XMAS_ASSIGN_OR_RETURN(auto dataset, xmas::data::Dataset::Load(options.data, load));
   xmas::data::ValidateOptions validate = options.validate;
   validate.decode_images = !options.header_only;
   const auto report = xmas::data::ValidateDataset(dataset, validate);
   for (const auto& problem : report.problems) std::cout << problem.message << "\n";
-  std::cout << options.data << ": " << report.Summary() << "\n";
+  std::cout << options.data << " (" << dataset.format().Name() << "): " << report.Summary() << "\n";
   if (validate.image_folder.empty() && !report.ok()) {
     std::cout << "(image files not checked: pass --image-folder)\n";
   }
@@ -36,10 +37,11 @@ void AddValidate(CLI::App& app) {
   CLI::App* group = xmas::cli::GetOrAddGroup(app, "data", "Inspect, check and subset LLaVA-format datasets");
   auto* cmd = group->add_subcommand(
       "validate",
-      "Check every record: id, conversations alternating human/gpt from human, one <image> per image record "
-      "and none in text-only ones, image files present and decodable. Lists every problem; exit 1 if any.");
+      "Check every record: id, turns alternating human/gpt (user/assistant) from the first, one <image> per "
+      "image and none in text-only records, image files present and decodable. Prints the detected format "
+      "(json|jsonl, llava|messages) and every problem; exit 1 if any.");
   auto options = std::make_shared<Options>();
-  cmd->add_option("DATA", options->data, "LLaVA JSON file")->required();
+  cmd->add_option("DATA", options->data, "Dataset file: JSON array or JSON Lines, LLaVA or messages records")->required();
   cmd->add_option("--image-folder", options->validate.image_folder,
                   "Folder the records' image paths are relative to (without it, image files are not checked)");
   cmd->add_flag("--allow-outside-image-folder", options->validate.allow_outside_image_folder,

@@ -1,12 +1,17 @@
 #include "xmas/data/dataset.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
 #include "xmas/data/dataset_builder.h"
 #include "xmas/data/dataset_internal.h"
+#include "xmas/data/parallel.h"
 
 namespace xmas::data {
 namespace od = simdjson::ondemand;
@@ -17,16 +22,46 @@ Dataset::Dataset(Dataset&&) noexcept = default;
 Dataset& Dataset::operator=(Dataset&&) noexcept = default;
 Dataset::~Dataset() = default;
 
+namespace {
+
+// Reads the whole file into `bytes` with `threads` readers, each its own
+// slice (the page faults of a large buffer then spread over the cores).
+Status ReadWhole(const std::string& path, int threads, simdjson::padded_string* bytes) {
+  std::error_code ec;
+  const uint64_t size = fs::file_size(path, ec);
+  if (ec) return Status::IoError(path + ": cannot read: " + ec.message());
+  errno = 0;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+  *bytes = simdjson::padded_string(static_cast<size_t>(size));
+  constexpr uint64_t kSlice = 16u << 20;
+  std::atomic<int> failure{0};
+  ForBatches((size + kSlice - 1) / kSlice, threads, 1, [&](size_t, size_t begin, size_t) {
+    const uint64_t from = begin * kSlice, to = std::min(size, from + kSlice);
+    for (uint64_t at = from; at < to;) {
+      const ssize_t got = ::pread(fd, bytes->data() + at, to - at, static_cast<off_t>(at));
+      if (got <= 0) {
+        failure.store(got < 0 ? errno : EIO);
+        return false;
+      }
+      at += static_cast<uint64_t>(got);
+    }
+    return true;
+  });
+  ::close(fd);
+  if (failure.load() != 0) return Status::IoError(path + ": cannot read: " + std::strerror(failure.load()));
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Dataset> Dataset::Load(const std::string& path, const LoadOptions& options) {
   std::error_code ec;
   auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) return Status::NotFound(path + ": no such file");
   if (!fs::is_regular_file(status)) return Status::InvalidInput(path + ": not a regular file");
   auto buffer = std::make_unique<Buffer>();
-  errno = 0;
-  if (simdjson::padded_string::load(path).get(buffer->bytes) != simdjson::SUCCESS) {
-    return Status::IoError(path + ": cannot read: " + (errno ? std::strerror(errno) : "read failed"));
-  }
+  XMAS_RETURN_IF_ERROR(ReadWhole(path, options.threads, &buffer->bytes));
   return DatasetBuilder(path, options).Build(std::move(buffer));
 }
 
@@ -65,72 +100,71 @@ std::vector<size_t> Dataset::FindId(const std::string& id) const {
 
 namespace {
 
-// Reads one turn object {"from": ..., "value": ...} of record `where`.
-Status ReadTurn(od::value value, const std::string& where, size_t k, Turn* turn) {
-  const std::string field = "conversations[" + std::to_string(k) + "]";
+using TurnFn = std::function<void(size_t, std::string_view, std::string_view)>;
+
+// Reads one turn object {"from": ..., "value": ...} (or {"role", "content"})
+// of the record `where()` names.
+template <typename Where>
+Status ReadTurn(od::value value, const Where& where, const SchemaKeys& keys, size_t k, const TurnFn& fn) {
+  const std::string field = std::string(keys.turns) + "[" + std::to_string(k) + "]";
   auto fail = [&](const std::string& sub, const std::string& what) {
-    return Status::InvalidInput(where + ": field '" + field + sub + "': " + what);
+    return Status::InvalidInput(where() + ": field '" + field + sub + "': " + what);
   };
   od::json_type type;
   if (auto error = value.type().get(type)) return fail("", simdjson::error_message(error));
   if (type != od::json_type::object) return fail("", std::string("expected an object, found ") + JsonTypeName(type));
   od::object object;
   if (auto error = value.get_object().get(object)) return fail("", simdjson::error_message(error));
-  bool has_from = false, has_value = false;
+  std::string_view texts[2];
+  bool has[2] = {false, false};
   for (auto field_result : object) {
     od::field f;
     std::string_view key;
     if (auto error = std::move(field_result).get(f)) return fail("", simdjson::error_message(error));
     if (auto error = f.unescaped_key().get(key)) return fail("", simdjson::error_message(error));
-    std::string* out = key == "from" ? &turn->from : key == "value" ? &turn->value : nullptr;
-    if (out == nullptr) continue;
-    (key == "from" ? has_from : has_value) = true;
+    const int slot = key == keys.speaker ? 0 : key == keys.text ? 1 : -1;
+    if (slot < 0) continue;
+    has[slot] = true;
     const std::string sub = "." + std::string(key);
     od::value& v = f.value();
     od::json_type t;
     if (auto error = v.type().get(t)) return fail(sub, simdjson::error_message(error));
     if (t != od::json_type::string) return fail(sub, std::string("expected a string, found ") + JsonTypeName(t));
-    std::string_view text;
-    if (auto error = v.get_string().get(text)) return fail(sub, simdjson::error_message(error));
-    out->assign(text);
+    if (auto error = v.get_string().get(texts[slot])) return fail(sub, simdjson::error_message(error));
   }
-  if (!has_from) return fail(".from", "missing");
-  if (!has_value) return fail(".value", "missing");
+  if (!has[0]) return fail(std::string(".") + keys.speaker, "missing");
+  if (!has[1]) return fail(std::string(".") + keys.text, "missing");
+  fn(k, texts[0], texts[1]);
   return Status::Ok();
 }
 
-Status ReadTurns(od::value value, const std::string& where, std::vector<Turn>* turns) {
+template <typename Where>
+Status ReadTurns(od::value value, const Where& where, const SchemaKeys& keys, const TurnFn& fn) {
+  auto fail = [&](const std::string& what) {
+    return Status::InvalidInput(where() + ": field '" + keys.turns + "': " + what);
+  };
   od::json_type type;
-  if (auto error = value.type().get(type)) {
-    return Status::InvalidInput(where + ": field 'conversations': " + simdjson::error_message(error));
-  }
-  if (type != od::json_type::array) {
-    return Status::InvalidInput(where + ": field 'conversations': expected an array, found " +
-                                JsonTypeName(type));
-  }
+  if (auto error = value.type().get(type)) return fail(simdjson::error_message(error));
+  if (type != od::json_type::array) return fail(std::string("expected an array, found ") + JsonTypeName(type));
   od::array array;
-  if (auto error = value.get_array().get(array)) {
-    return Status::InvalidInput(where + ": field 'conversations': " + simdjson::error_message(error));
-  }
-  turns->clear();
+  if (auto error = value.get_array().get(array)) return fail(simdjson::error_message(error));
+  size_t k = 0;
   for (auto element : array) {
     od::value turn_value;
-    if (auto error = std::move(element).get(turn_value)) {
-      return Status::InvalidInput(where + ": field 'conversations': " + simdjson::error_message(error));
-    }
-    turns->emplace_back();
-    XMAS_RETURN_IF_ERROR(ReadTurn(turn_value, where, turns->size() - 1, &turns->back()));
+    if (auto error = std::move(element).get(turn_value)) return fail(simdjson::error_message(error));
+    XMAS_RETURN_IF_ERROR(ReadTurn(turn_value, where, keys, k++, fn));
   }
   return Status::Ok();
 }
 
 }  // namespace
 
-Result<std::vector<Turn>> Dataset::Conversations(size_t i) const {
+Status Dataset::ForEachTurn(size_t i, const TurnFn& fn) const {
   if (i >= records_.size()) {
     return Status::Internal(path_ + ": record " + std::to_string(i) + " out of range");
   }
   const Record& record = records_[i];
+  auto where = [this, i] { return Where(i); };
   if (record.raw.empty()) return Status::InvalidInput(Where(i) + ": not a JSON object");
   // The record's bytes are followed by the rest of the file and simdjson's
   // padding, so they can be parsed in place.
@@ -138,25 +172,30 @@ Result<std::vector<Turn>> Dataset::Conversations(size_t i) const {
   const size_t allocated = static_cast<size_t>(end_of_buffer - record.raw.data());
   thread_local od::parser parser;
   od::document doc;
-  if (auto error = parser.iterate(record.raw.data(), record.raw.size(), allocated).get(doc)) {
+  auto invalid = [&](simdjson::error_code error) {
     return Status::InvalidInput(Where(i) + ": invalid JSON: " + simdjson::error_message(error));
-  }
+  };
+  if (auto error = parser.iterate(record.raw.data(), record.raw.size(), allocated).get(doc)) return invalid(error);
   od::object object;
-  if (auto error = doc.get_object().get(object)) {
-    return Status::InvalidInput(Where(i) + ": invalid JSON: " + simdjson::error_message(error));
-  }
-  std::vector<Turn> turns;
+  if (auto error = doc.get_object().get(object)) return invalid(error);
+  const SchemaKeys& keys = KeysOf(record.schema);
   for (auto field_result : object) {
     od::field field;
     std::string_view key;
-    if (auto error = std::move(field_result).get(field)) {
-      return Status::InvalidInput(Where(i) + ": invalid JSON: " + simdjson::error_message(error));
-    }
-    if (auto error = field.unescaped_key().get(key)) {
-      return Status::InvalidInput(Where(i) + ": invalid JSON: " + simdjson::error_message(error));
-    }
-    if (key == "conversations") XMAS_RETURN_IF_ERROR(ReadTurns(field.value(), Where(i), &turns));
+    if (auto error = std::move(field_result).get(field)) return invalid(error);
+    if (auto error = field.unescaped_key().get(key)) return invalid(error);
+    if (key == keys.turns) XMAS_RETURN_IF_ERROR(ReadTurns(field.value(), where, keys, fn));
   }
+  return Status::Ok();
+}
+
+Result<std::vector<Turn>> Dataset::Conversations(size_t i) const {
+  std::vector<Turn> turns;
+  XMAS_RETURN_IF_ERROR(ForEachTurn(i, [&](size_t, std::string_view from, std::string_view value) {
+    turns.push_back(Turn{std::string(from), std::string(value)});
+    if (from == "user") turns.back().from = "human";
+    if (from == "assistant") turns.back().from = "gpt";
+  }));
   return turns;
 }
 

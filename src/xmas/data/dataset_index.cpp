@@ -9,142 +9,126 @@
 
 #include "xmas/data/dataset_internal.h"
 #include "xmas/data/json_chunks.h"
+#include "xmas/data/member_scan.h"
+#include "xmas/data/record_scan.h"
 #include "xmas/util/progress.h"
 
 namespace xmas::data {
 namespace od = simdjson::ondemand;
 
-// Scans one batch of records at a time into a DatasetIndex.
+// Reads the file block by block; the records complete in a block are read
+// on every core, then appended to the index in order.
 class DatasetIndexBuilder {
  public:
-  DatasetIndexBuilder(DatasetIndex* index, JsonChunkReader* reader, const LoadOptions& options)
-      : index_(index), reader_(reader), options_(options) {}
+  DatasetIndexBuilder(DatasetIndex* index, const LoadOptions& options, size_t block)
+      : index_(index), options_(options), block_(std::max<size_t>(block, 1)) {}
 
-  Status Batch() {
-    od::document doc;
-    od::array array;
-    if (auto error = parser_.iterate(reader_->json()).get(doc)) return Syntax(error, nullptr);
-    if (auto error = doc.get_array().get(array)) return Syntax(error, &doc);
-    size_t j = 0;
-    for (auto element : array) {
-      if (j >= reader_->members().size()) break;
-      od::value value;
-      if (auto error = std::move(element).get(value)) return Syntax(error, &doc);
-      XMAS_RETURN_IF_ERROR(Record(value, reader_->members()[j], &doc));
-      ++j;
+  Status Run() {
+    const std::string& path = index_->path_;
+    errno = 0;
+    file_.reset(std::fopen(path.c_str(), "rb"));
+    if (!file_) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+    const uint64_t mib = index_->file_size_ >> 20;
+    if (options_.show_progress) bar_ = std::make_unique<Progress>("index " + path, mib, "MiB");
+    for (bool eof = false; !eof;) {
+      XMAS_ASSIGN_OR_RETURN(eof, Fill());
+      XMAS_RETURN_IF_ERROR(ScanBlock(eof));
+      if (bar_) bar_->Set(offset_ >> 20);
     }
-    if (j != reader_->members().size()) {
-      return Status::InvalidInput(reader_->path() + ": invalid JSON near record " +
-                                  std::to_string(reader_->members_before() + j));
+    if (scanner_ == nullptr) {
+      return DetectContainer(std::string_view(), path).status();  // only whitespace: "empty file"
+    }
+    if (bar_) {
+      bar_->Set(mib);
+      bar_->Finish();
     }
     return Status::Ok();
   }
 
  private:
-  std::string Where() const {
-    return reader_->path() + ": record " + std::to_string(index_->entries_.size()) + " (id '" + id_ + "')";
-  }
-  Status Fail(const std::string& field, const std::string& what) const {
-    return Status::InvalidInput(Where() + (field.empty() ? "" : ": field '" + field + "'") + ": " + what);
-  }
-  Status Syntax(simdjson::error_code error, od::document* doc) const {
-    const char* at = nullptr;
-    std::string position = "in " + reader_->path();
-    if (doc != nullptr && doc->current_location().get(at) == simdjson::SUCCESS && at != nullptr) {
-      position = "at " + FileLineColumn(reader_->path(), reader_->FileOffset(at));
-    }
-    return Status::InvalidInput(Where() + ": invalid JSON " + position + ": " + simdjson::error_message(error));
-  }
-
-  Status String(od::value value, od::document* doc, const char* field, std::string* out) {
-    od::json_type type;
-    if (auto error = value.type().get(type)) return Syntax(error, doc);
-    if (type != od::json_type::string) return Fail(field, std::string("expected a string, found ") + JsonTypeName(type));
-    std::string_view text;
-    if (auto error = value.get_string().get(text)) return Syntax(error, doc);
-    out->assign(text);
-    return Status::Ok();
+  // Reads the next block after what is kept; true at the end of the file.
+  Result<bool> Fill() {
+    const size_t keep = scanner_ == nullptr || scanner_->pending_begin() < 0
+                            ? pos_
+                            : static_cast<size_t>(static_cast<uint64_t>(scanner_->pending_begin()) - offset_);
+    window_.erase(0, keep);
+    offset_ += keep;
+    pos_ -= keep;
+    const size_t old = window_.size();
+    window_.resize(old + block_ + simdjson::SIMDJSON_PADDING);
+    const size_t got = std::fread(&window_[old], 1, block_, file_.get());
+    window_.resize(old + got);
+    if (got == 0 && std::ferror(file_.get())) return Status::IoError(index_->path_ + ": read failed");
+    return got == 0;
   }
 
-  Status Id(od::value value, od::document* doc) {
-    od::json_type type;
-    if (auto error = value.type().get(type)) return Syntax(error, doc);
-    if (type == od::json_type::string) {
-      id_is_number_ = false;
-      return String(value, doc, "id", &id_);
-    }
-    if (type != od::json_type::number) {
-      id_.clear();
-      return Fail("id", std::string("expected a string or a number, found ") + JsonTypeName(type));
-    }
-    std::string_view token = value.raw_json_token();
-    double number;
-    if (auto error = value.get_double().get(number)) return Syntax(error, doc);
-    id_.assign(NumberTokenText(token));
-    id_is_number_ = true;
-    return Status::Ok();
-  }
-
-  Status Field(od::field& field, od::document* doc, bool* seen_id, bool* seen_task) {
-    std::string_view key;
-    if (auto error = field.unescaped_key().get(key)) return Syntax(error, doc);
-    if (key == "id") {
-      *seen_id = true;
-      return Id(field.value(), doc);
-    }
-    if (key == "image") return String(field.value(), doc, "image", &image_);
-    if (key == "task_name") {
-      XMAS_RETURN_IF_ERROR(String(field.value(), doc, "task_name", &task_));
-      *seen_task = !task_.empty();
-      return Status::Ok();
-    }
-    if (key == "conversations") {
-      od::json_type type;
-      od::value value = field.value();
-      if (auto error = value.type().get(type)) return Syntax(error, doc);
-      if (type != od::json_type::array) {
-        return Fail("conversations", std::string("expected an array, found ") + JsonTypeName(type));
+  Status ScanBlock(bool eof) {
+    const std::string& path = index_->path_;
+    if (scanner_ == nullptr) {
+      if (window_.find_first_not_of(" \t\r\n") == std::string::npos) {
+        pos_ = window_.size();
+        return Status::Ok();
       }
+      XMAS_ASSIGN_OR_RETURN(Container container, DetectContainer(window_, path));
+      index_->format_.container = container;
+      scanner_ = std::make_unique<MemberScanner>(container == Container::kJsonLines ? '\n' : '[', path,
+                                                 [path](uint64_t at) { return FileLineColumn(path, at); });
     }
-    return Status::Ok();  // every other field stays in the file only
+    std::vector<JsonMember> members;
+    XMAS_RETURN_IF_ERROR(scanner_->Scan(window_, offset_, &pos_, &members));
+    if (eof) XMAS_RETURN_IF_ERROR(scanner_->Finish(window_, offset_, &members));
+    if (members.empty()) return Status::Ok();
+    window_.reserve(window_.size() + simdjson::SIMDJSON_PADDING);  // records are parsed in place
+    const std::string_view text(window_.data(), window_.size());
+    if (!schema_known_) {
+      file_schema_ = DetectFileSchema(text, offset_, members, index_->size());
+      index_->format_.schema = file_schema_.schema;
+      schema_known_ = true;
+    }
+    return AddRecords(text, members);
   }
 
-  Status Record(od::value value, const JsonMember& member, od::document* doc) {
-    id_.clear();
-    image_.clear();
-    task_.clear();
-    id_is_number_ = false;
-    od::json_type type;
-    if (auto error = value.type().get(type)) return Syntax(error, doc);
-    if (type != od::json_type::object) return Fail("", std::string("expected an object, found ") + JsonTypeName(type));
-    od::object object;
-    if (auto error = value.get_object().get(object)) return Syntax(error, doc);
-    bool seen_id = false, seen_task = false;
-    for (auto result : object) {
-      od::field field;
-      if (auto error = std::move(result).get(field)) return Syntax(error, doc);
-      XMAS_RETURN_IF_ERROR(Field(field, doc, &seen_id, &seen_task));
+  Status AddRecords(std::string_view text, const std::vector<JsonMember>& members) {
+    const size_t first = index_->size(), n = members.size();
+    std::vector<DatasetIndex::Entry> entries(n);
+    std::vector<std::string> ids(n), images(n), sources(n);
+    const std::string& path = index_->path_;
+    XMAS_RETURN_IF_ERROR(ScanRecords(
+        text, offset_, members, first, file_schema_, 0, options_.threads, path,
+        [&path](uint64_t at) { return FileLineColumn(path, at); },
+        [&](size_t, size_t index, RecordFields& f, std::vector<FieldProblem>& problems) {
+          const size_t j = index - first;
+          const std::string where = path + ": record " + std::to_string(index) + " (id '" + f.id + "')";
+          if (!problems.empty()) {
+            const FieldProblem& p = problems.front();
+            return Status::InvalidInput(where + (p.field.empty() ? "" : ": field '" + p.field + "'") + ": " + p.what);
+          }
+          const uint64_t size = members[j].end - members[j].begin;
+          if (size > options_.max_record_bytes) {
+            return Status::InvalidInput(where + ": record is " + std::to_string(size) +
+                                        " bytes, above the limit of " + std::to_string(options_.max_record_bytes));
+          }
+          DatasetIndex::Entry& e = entries[j];
+          e.offset = members[j].begin;
+          e.size = static_cast<uint32_t>(size);
+          e.has_image = !f.images.empty();
+          e.id_is_number = f.id_is_number;
+          ids[j] = std::move(f.id);
+          sources[j] = SourceOf(e.has_image ? f.images.front() : std::string(),
+                                f.task_name.empty() ? nullptr : &f.task_name);
+          if (e.has_image) images[j] = f.image_is_list ? PythonListText(nullptr, f.images) : f.images.front();
+          return Status::Ok();
+        }));
+    for (size_t j = 0; j < n; ++j) {
+      if (index_->sources_.size() >= UINT16_MAX &&
+          std::find(index_->sources_.begin(), index_->sources_.end(), sources[j]) == index_->sources_.end()) {
+        return Status::InvalidInput(index_->Where(first + j) + ": field 'task_name': more than 65535 distinct sources");
+      }
+      entries[j].source = index_->SourceId(sources[j]);
+      index_->entries_.push_back(entries[j]);
+      Append(&index_->ids_, ids[j]);
+      Append(&index_->images_, images[j]);
     }
-    if (!seen_id) return Fail("id", "missing");
-    const uint64_t size = member.end - member.begin;
-    if (size > options_.max_record_bytes) {
-      return Fail("", "record is " + std::to_string(size) + " bytes, above the limit of " +
-                          std::to_string(options_.max_record_bytes));
-    }
-    DatasetIndex::Entry e;
-    e.offset = member.begin;
-    e.size = static_cast<uint32_t>(size);
-    e.has_image = !image_.empty();
-    e.id_is_number = id_is_number_;
-    const std::string source = SourceOf(image_, seen_task ? &task_ : nullptr);
-    if (index_->sources_.size() >= UINT16_MAX &&
-        std::find(index_->sources_.begin(), index_->sources_.end(), source) == index_->sources_.end()) {
-      return Fail("task_name", "more than 65535 distinct sources");
-    }
-    e.source = index_->SourceId(source);
-    index_->entries_.push_back(e);
-    Append(&index_->ids_, id_);
-    Append(&index_->images_, image_);
     return Status::Ok();
   }
 
@@ -154,33 +138,28 @@ class DatasetIndexBuilder {
   }
 
   DatasetIndex* index_;
-  JsonChunkReader* reader_;
   LoadOptions options_;
-  od::parser parser_;
-  std::string id_, image_, task_;
-  bool id_is_number_ = false;
+  size_t block_;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, &std::fclose};
+  std::unique_ptr<MemberScanner> scanner_;
+  std::unique_ptr<Progress> bar_;
+  std::string window_;   // file bytes [offset_, offset_ + size)
+  uint64_t offset_ = 0;
+  size_t pos_ = 0;       // next window byte to scan
+  bool schema_known_ = false;
+  FileSchema file_schema_;
 };
 
 Result<DatasetIndex> DatasetIndex::Load(const std::string& path, const LoadOptions& options,
                                         size_t block_bytes) {
-  XMAS_ASSIGN_OR_RETURN(JsonChunkReader reader, JsonChunkReader::Open(path, '[', block_bytes));
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return Status::NotFound(path + ": no such file");
+  if (!std::filesystem::is_regular_file(status)) return Status::InvalidInput(path + ": not a regular file");
   DatasetIndex index;
   index.path_ = path;
-  index.file_size_ = reader.file_size();
-  DatasetIndexBuilder builder(&index, &reader, options);
-  std::unique_ptr<Progress> bar;
-  const uint64_t mib = reader.file_size() >> 20;
-  if (options.show_progress) bar = std::make_unique<Progress>("index " + path, mib, "MiB");
-  for (;;) {
-    XMAS_ASSIGN_OR_RETURN(bool more, reader.Next());
-    if (!more) break;
-    XMAS_RETURN_IF_ERROR(builder.Batch());
-    if (bar) bar->Set(reader.members().back().end >> 20);
-  }
-  if (bar) {
-    bar->Set(mib);
-    bar->Finish();
-  }
+  index.file_size_ = std::filesystem::file_size(path, ec);
+  XMAS_RETURN_IF_ERROR(DatasetIndexBuilder(&index, options, block_bytes).Run());
   XMAS_RETURN_IF_ERROR(index.AssignKeys());
   return index;
 }
@@ -188,6 +167,7 @@ Result<DatasetIndex> DatasetIndex::Load(const std::string& path, const LoadOptio
 DatasetIndex DatasetIndex::Of(const Dataset& dataset) {
   DatasetIndex index;
   index.path_ = dataset.path();
+  index.format_ = dataset.format();
   index.dataset_ = &dataset;
   for (const Record& r : dataset.records()) {
     Entry e;

@@ -1,5 +1,6 @@
-// A light, read-only index of a LLaVA JSON file for commands that need each
-// record's keys and byte range but not its conversations (`xmas select`).
+// A light, read-only index of a dataset file (any format of data/format.h)
+// for commands that need each record's keys and byte range but not its
+// conversations (`xmas select`).
 //
 // Dataset::Load keeps the whole file and four std::strings per record (a
 // 109 MB file peaks at ~430 MB); DatasetIndex streams the file in blocks
@@ -11,7 +12,10 @@
 //
 // Ids, images, unique_idx, sources and the checks on them (id required, a
 // string or a number; image / task_name strings; conversations an array;
-// unique_idx collisions) are exactly those of Dataset::Load in strict mode.
+// unique_idx collisions) are exactly those of Dataset::Load in strict mode,
+// except that any number of images is accepted (LoadOptions::max_images is
+// ignored: the index reads no image). The records complete in each block are
+// read on LoadOptions::threads threads.
 //
 //   XMAS_ASSIGN_OR_RETURN(auto index, DatasetIndex::Load("llava.json"));
 //   index.unique_idx(i), index.has_image(i), index.source(i), index.id(i)
@@ -40,6 +44,7 @@ class DatasetIndex {
   static DatasetIndex Of(const Dataset& dataset);
 
   const std::string& path() const { return path_; }
+  const DatasetFormat& format() const { return format_; }
   size_t size() const { return entries_.size(); }
   std::string_view id(size_t i) const { return Text(ids_, i); }
   std::string_view unique_idx(size_t i) const { return Text(keys_, i); }
@@ -80,11 +85,12 @@ class DatasetIndex {
 
   friend class DatasetIndexBuilder;
   std::string path_;
+  DatasetFormat format_;
   uint64_t file_size_ = 0;
   const Dataset* dataset_ = nullptr;  // Of(): bytes come from here
   std::vector<Entry> entries_;
   Arena ids_, keys_;
-  Arena images_;  // only while loading (unique_idx needs them)
+  Arena images_;  // Python's str() of the image value, only while loading (unique_idx needs them)
   std::vector<std::string> sources_;
   KeyIndex key_index_;
 };

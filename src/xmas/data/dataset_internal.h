@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "xmas/data/dataset.h"
 
@@ -33,6 +34,9 @@ inline std::string_view NumberTokenText(std::string_view token) {
   }
   return token;
 }
+
+// Python's str() of a list of str: "['a.jpg', 'b.jpg']" (`first` then `rest`).
+std::string PythonListText(const std::string* first, const std::vector<std::string>& rest);
 
 // The source name of a record (see Record::source).
 std::string SourceOf(const std::string& image, const std::string* task_name);

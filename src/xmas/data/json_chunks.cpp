@@ -6,11 +6,6 @@
 #include <filesystem>
 
 namespace xmas::data {
-namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-}  // namespace
 
 JsonChunkReader::JsonChunkReader(JsonChunkReader&&) noexcept = default;
 JsonChunkReader& JsonChunkReader::operator=(JsonChunkReader&&) noexcept = default;
@@ -31,6 +26,8 @@ Result<JsonChunkReader> JsonChunkReader::Open(const std::string& path, char cont
   r.open_ = container;
   r.close_ = container == '{' ? '}' : ']';
   r.block_ = std::max<size_t>(block_bytes, 1);
+  r.scanner_ = std::make_unique<MemberScanner>(container, path,
+                                               [path](uint64_t at) { return FileLineColumn(path, at); });
   return r;
 }
 
@@ -46,109 +43,32 @@ Status JsonChunkReader::Fill() {
   return Status::Ok();
 }
 
-// Bytes that matter to the boundary scan inside a member.
-static const bool* Structural() {
-  static const auto table = [] {
-    static bool t[256] = {};
-    for (unsigned char c : std::string("\"{}[],")) t[c] = true;
-    return t;
-  }();
-  return table;
-}
-
-Status JsonChunkReader::ScanBoundaries() {
-  const char* w = window_.data();
-  const size_t size = window_.size();
-  const bool* structural = Structural();
-  auto fail = [&](size_t at, const std::string& what) {
-    return Status::InvalidInput(path_ + ": invalid JSON at " +
-                                FileLineColumn(path_, window_offset_ + at) + ": " + what);
-  };
-  const char* kind = open_ == '{' ? "object" : "array";
-  while (scan_ < size) {
-    if (in_string_) {  // jump to the next unescaped quote
-      const void* q = std::memchr(w + scan_, '"', size - scan_);
-      if (q == nullptr) {
-        scan_ = size;
-        break;
-      }
-      const size_t at = static_cast<const char*>(q) - w;
-      size_t slashes = 0;
-      while (at > slashes && w[at - 1 - slashes] == '\\') ++slashes;
-      scan_ = at + 1;
-      if (slashes % 2 == 0) in_string_ = false;
-      continue;
-    }
-    if (member_begin_ >= 0) {  // inside a member: skip to the next byte that matters
-      while (scan_ < size && !structural[static_cast<unsigned char>(w[scan_])]) ++scan_;
-      if (scan_ == size) break;
-    }
-    const char c = w[scan_];
-    if (IsSpace(c)) {
-      ++scan_;
-      continue;
-    }
-    if (!started_) {
-      if (c != open_) return fail(scan_, std::string("expected a JSON ") + kind + " at the top level");
-      started_ = true;
-      ++scan_;
-      continue;
-    }
-    if (closed_) return fail(scan_, "content after the top-level " + std::string(kind));
-    if (depth_ == 0 && (c == ',' || c == ']' || c == '}')) {
-      if (member_begin_ >= 0) {
-        size_t end = scan_;
-        while (end > static_cast<size_t>(member_begin_) && IsSpace(w[end - 1])) --end;
-        pending_.push_back({window_offset_ + static_cast<uint64_t>(member_begin_), window_offset_ + end});
-        member_begin_ = -1;
-      } else if (c == ',' || expect_value_) {
-        return fail(scan_, std::string("missing value before '") + c + "'");
-      }
-      expect_value_ = c == ',';
-      if (c != ',') {
-        if (c != close_) return fail(scan_, std::string("'") + c + "' closes the top-level " + kind);
-        closed_ = true;
-      }
-      ++scan_;
-      continue;
-    }
-    if (member_begin_ < 0) member_begin_ = static_cast<int64_t>(scan_);
-    if (c == '"') in_string_ = true;
-    if (c == '{' || c == '[') ++depth_;
-    if (c == '}' || c == ']') --depth_;
-    ++scan_;
-  }
-  return Status::Ok();
-}
-
 Result<bool> JsonChunkReader::Next() {
   members_before_ += members_.size();
   members_.clear();
   while (pending_.empty()) {
-    if (closed_) {
+    if (scanner_->closed()) {
       while (!eof_) {  // only whitespace may follow the container
         window_offset_ += window_.size();
         window_.clear();
         scan_ = 0;
         XMAS_RETURN_IF_ERROR(Fill());
-        XMAS_RETURN_IF_ERROR(ScanBoundaries());
+        XMAS_RETURN_IF_ERROR(scanner_->Scan(window_, window_offset_, &scan_, &pending_));
       }
       return false;
     }
     if (eof_) {
-      const char* kind = open_ == '{' ? "object" : "array";
-      if (!started_) return Status::InvalidInput(path_ + ": empty file: expected a JSON " + kind);
-      return Status::InvalidInput(path_ + ": invalid JSON at " + FileLineColumn(path_, file_size_) +
-                                  ": the top-level " + kind + " is not closed (truncated file?)");
+      XMAS_RETURN_IF_ERROR(scanner_->Finish(window_, window_offset_, &pending_));
+      return Status::Internal(path_ + ": the member scan ended without closing the container");
     }
     // Drop the bytes already handed out or skipped, then read more.
-    const size_t keep = member_begin_ >= 0 ? static_cast<size_t>(member_begin_) : scan_;
+    const int64_t pending = scanner_->pending_begin();
+    const size_t keep = pending >= 0 ? static_cast<size_t>(static_cast<uint64_t>(pending) - window_offset_) : scan_;
     window_.erase(0, keep);
     window_offset_ += keep;
     scan_ -= keep;
-    if (member_begin_ >= 0) member_begin_ -= static_cast<int64_t>(keep);
     XMAS_RETURN_IF_ERROR(Fill());
-    XMAS_RETURN_IF_ERROR(ScanBoundaries());
+    XMAS_RETURN_IF_ERROR(scanner_->Scan(window_, window_offset_, &scan_, &pending_));
   }
   members_.swap(pending_);
   pending_.clear();

@@ -26,14 +26,10 @@
 #include <string>
 #include <vector>
 
+#include "xmas/data/member_scan.h"
 #include "xmas/util/status.h"
 
 namespace xmas::data {
-
-struct JsonMember {
-  uint64_t begin = 0;  // file offset of the member's first byte
-  uint64_t end = 0;    // one past its last byte (whitespace trimmed)
-};
 
 class JsonChunkReader {
  public:
@@ -62,24 +58,18 @@ class JsonChunkReader {
 
  private:
   JsonChunkReader() = default;
-  Status Fill();           // reads more of the file into window_
-  Status ScanBoundaries(); // advances the scan, appending complete members to pending_
+  Status Fill();  // reads more of the file into window_
 
   std::string path_;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{nullptr, &std::fclose};
   uint64_t file_size_ = 0;
   char open_ = '[', close_ = ']';
   size_t block_ = 0;
+  std::unique_ptr<MemberScanner> scanner_;
   std::string window_;         // file bytes [window_offset_, window_offset_ + window_.size())
   uint64_t window_offset_ = 0;
   size_t scan_ = 0;            // next window byte to scan
-  bool started_ = false;       // the opening bracket was seen
-  bool closed_ = false;        // the closing bracket was seen
   bool eof_ = false;
-  bool in_string_ = false;
-  bool expect_value_ = false;  // a ',' was seen and no member after it yet
-  int depth_ = 0;
-  int64_t member_begin_ = -1;  // window index of the current member's first byte
   std::vector<JsonMember> members_, pending_;
   std::string batch_;          // json() text, with simdjson padding
   uint64_t batch_offset_ = 0;  // file offset of batch_[1]

@@ -49,6 +49,36 @@ std::string PythonFloatRepr(double value) {
   return negative ? "-" + out : out;
 }
 
+// Python's repr() of a str (image paths): quotes, backslashes and control
+// characters escaped as Python does; other characters kept (Python also
+// escapes the rarer non-printable Unicode characters beyond U+00AD).
+std::string PythonStrRepr(const std::string& text) {
+  const bool has_single = text.find('\'') != std::string::npos;
+  const char quote = has_single && text.find('"') == std::string::npos ? '"' : '\'';
+  std::string out(1, quote);
+  char hex[8];
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if (c == '\\' || c == static_cast<unsigned char>(quote)) {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+      out += hex;
+    } else if (c == 0xc2 && ((next >= 0x80 && next <= 0xa0) || next == 0xad)) {  // U+0080..U+00A0, U+00AD
+      std::snprintf(hex, sizeof(hex), "\\x%02x", next);
+      out += hex;
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + quote;
+}
+
 bool IsKnownLlavaSource(const std::string& name) {
   return name == "coco" || name == "vg" || name == "gqa" || name == "ocr_vqa" || name == "textvqa" ||
          name == "sharegpt";
@@ -65,6 +95,18 @@ std::string PythonNumberStr(std::string_view json_number) {
   return PythonFloatRepr(std::strtod(std::string(json_number).c_str(), nullptr));
 }
 
+std::string PythonListText(const std::string* first, const std::vector<std::string>& rest) {
+  std::string out = "[";
+  if (first != nullptr) out += PythonStrRepr(*first);
+  for (const std::string& more : rest) out += (out.size() > 1 ? ", " : "") + PythonStrRepr(more);
+  return out + "]";
+}
+
+std::string PythonImageText(const Record& record) {
+  if (!record.image_is_list) return record.image;
+  return PythonListText(record.has_image() ? &record.image : nullptr, record.more_images);
+}
+
 void AssignUniqueIdx(std::vector<Record>* records) {
   // Pass 1 stores every base key in place and finds the repeats; the map
   // views the records' strings, so nothing is modified until pass 2.
@@ -77,7 +119,7 @@ void AssignUniqueIdx(std::vector<Record>* records) {
     for (size_t i = 0; i < records->size(); ++i) {
       Record& record = (*records)[i];
       record.unique_idx = record.id_is_number ? PythonNumberStr(record.id) : record.id;
-      if (record.has_image()) record.unique_idx.append("::").append(record.image);
+      if (record.has_image()) record.unique_idx.append("::").append(PythonImageText(record));
       const size_t first = seen.Insert(record.unique_idx, i, key_of);
       if (first == KeyIndex::kNone) {
         counts[i] = 1;

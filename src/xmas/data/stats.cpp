@@ -6,12 +6,13 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "xmas/data/parallel.h"
 #include "xmas/util/progress.h"
 
 namespace xmas::data {
 namespace {
 
-size_t CountCodePoints(const std::string& text) {
+size_t CountCodePoints(std::string_view text) {
   size_t n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80;
   return n;
@@ -21,7 +22,7 @@ bool IsSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r') || (
 
 // Python's str.split() with no argument (ASCII whitespace; the rare Unicode
 // spaces are not split on, which only matters for exotic text).
-size_t CountWords(const std::string& text) {
+size_t CountWords(std::string_view text) {
   size_t n = 0;
   bool in_word = false;
   for (unsigned char c : text) {
@@ -65,32 +66,36 @@ Distribution Summarize(std::vector<size_t> values) {
   return d;
 }
 
-Result<DatasetStats> ComputeStats(const Dataset& dataset, const std::vector<size_t>& indices, bool show_progress) {
+Result<DatasetStats> ComputeStats(const Dataset& dataset, const std::vector<size_t>& indices, bool show_progress,
+                                  int threads) {
   DatasetStats stats;
   stats.path = dataset.path();
+  stats.format = dataset.format();
   stats.records = indices.size();
   stats.skipped = dataset.size() - std::min(dataset.size(), indices.size());
-  std::vector<size_t> turns, chars, words;
-  turns.reserve(indices.size());
-  chars.reserve(indices.size());
-  words.reserve(indices.size());
-  std::unique_ptr<Progress> bar;
-  if (show_progress) bar = std::make_unique<Progress>("stats", indices.size(), "rec");
   for (size_t i : indices) {
     const Record& record = dataset[i];
     ++stats.by_source[record.source];
     (record.has_image() ? stats.with_image : stats.text_only)++;
-    XMAS_ASSIGN_OR_RETURN(auto conversation, dataset.Conversations(i));
-    size_t c = 0, w = 0;
-    for (const Turn& turn : conversation) {
-      c += CountCodePoints(turn.value);
-      w += CountWords(turn.value);
-    }
-    turns.push_back(conversation.size());
-    chars.push_back(c);
-    words.push_back(w);
-    if (bar) bar->Add(1);
+    stats.images += record.num_images();
+    stats.several_images += record.num_images() > 1;
   }
+  std::vector<size_t> turns(indices.size()), chars(indices.size()), words(indices.size());
+  std::unique_ptr<Progress> bar;
+  if (show_progress) bar = std::make_unique<Progress>("stats", indices.size(), "rec");
+  XMAS_RETURN_IF_ERROR(ForEachItem(
+      indices.size(), threads, 512,
+      [&](size_t, size_t j) {
+        return dataset.ForEachTurn(indices[j], [&](size_t k, std::string_view, std::string_view text) {
+          if (k == 0) turns[j] = chars[j] = words[j] = 0;  // a repeated key: the last one counts
+          ++turns[j];
+          chars[j] += CountCodePoints(text);
+          words[j] += CountWords(text);
+        });
+      },
+      [&](size_t done) {
+        if (bar) bar->Set(done);
+      }));
   stats.turns = Summarize(std::move(turns));
   stats.chars = Summarize(std::move(chars));
   stats.words = Summarize(std::move(words));
@@ -98,10 +103,12 @@ Result<DatasetStats> ComputeStats(const Dataset& dataset, const std::vector<size
 }
 
 std::string FormatStatsTable(const DatasetStats& stats) {
-  std::string out = stats.path + ": " + std::to_string(stats.records) + " records";
+  std::string out = stats.path + " (" + stats.format.Name() + "): " + std::to_string(stats.records) + " records";
   if (stats.skipped > 0) out += " (" + std::to_string(stats.skipped) + " skipped)";
   out += ", " + std::to_string(stats.with_image) + " with an image, " + std::to_string(stats.text_only) +
-         " text-only\n\n";
+         " text-only";
+  if (stats.several_images > 0) out += ", " + std::to_string(stats.several_images) + " with several images";
+  out += "\n\n";
   char line[160];
   std::snprintf(line, sizeof(line), "  %-24s %10s %8s\n", "source", "records", "share");
   out += line;
@@ -123,10 +130,13 @@ std::string FormatStatsTable(const DatasetStats& stats) {
 
 std::string StatsToJson(const DatasetStats& stats) {
   nlohmann::json j = {{"path", stats.path},
+                      {"format", {{"container", stats.format.container_name()}, {"schema", stats.format.schema_name()}}},
                       {"records", stats.records},
                       {"skipped", stats.skipped},
                       {"with_image", stats.with_image},
                       {"text_only", stats.text_only},
+                      {"several_images", stats.several_images},
+                      {"images", stats.images},
                       {"by_source", stats.by_source},
                       {"turns", DistributionJson(stats.turns)},
                       {"characters", DistributionJson(stats.chars)},

@@ -14,22 +14,20 @@ namespace {
 
 constexpr std::string_view kImageToken = "<image>";
 
-size_t CountImageTokens(const std::vector<Turn>& turns) {
+size_t CountImageTokens(std::string_view text) {
   size_t count = 0;
-  for (const Turn& turn : turns) {
-    for (size_t at = turn.value.find(kImageToken); at != std::string::npos;
-         at = turn.value.find(kImageToken, at + kImageToken.size())) {
-      ++count;
-    }
+  for (size_t at = text.find(kImageToken); at != std::string_view::npos;
+       at = text.find(kImageToken, at + kImageToken.size())) {
+    ++count;
   }
   return count;
 }
 
 // The field a "...: field 'conversations[1].value': ..." message names.
-std::string FieldNamedIn(const std::string& message) {
+std::string FieldNamedIn(const std::string& message, const std::string& fallback) {
   const std::string marker = ": field '";
   const size_t start = message.find(marker);
-  if (start == std::string::npos) return "conversations";
+  if (start == std::string::npos) return fallback;
   const size_t begin = start + marker.size();
   return message.substr(begin, message.find('\'', begin) - begin);
 }
@@ -45,7 +43,13 @@ class RecordChecker {
       Add("id", "empty");
     }
     CheckConversations();
-    if (record_.has_image() && !options_.image_folder.empty()) CheckImageFile();
+    if (record_.has_image() && !options_.image_folder.empty()) {
+      const std::string key = record_.image_key;
+      CheckImageFile(record_.image_is_list ? key + "[0]" : key, record_.image);
+      for (size_t k = 0; k < record_.more_images.size(); ++k) {
+        CheckImageFile(key + "[" + std::to_string(k + 1) + "]", record_.more_images[k]);
+      }
+    }
     return std::move(problems_);
   }
 
@@ -55,38 +59,58 @@ class RecordChecker {
   }
 
   void CheckConversations() {
-    if (HasLoadProblem("conversations")) return;  // wrong type: reported at load
-    auto turns = dataset_.Conversations(index_);
-    if (!turns.ok()) {
-      problems_.push_back(RecordProblem{index_, FieldNamedIn(turns.status().message()), turns.status().message()});
+    const SchemaKeys& keys = KeysOf(record_.schema);
+    if (HasLoadProblem(keys.turns)) return;  // wrong type: reported at load
+    size_t turns = 0, tokens = 0, skipped = 0;  // skipped: a leading system message
+    std::string wrong_field, wrong_what;
+    Status status = dataset_.ForEachTurn(index_, [&](size_t k, std::string_view from, std::string_view text) {
+      if (k == 0) turns = tokens = skipped = 0, wrong_field.clear();  // a repeated key: the last one counts
+      ++turns;
+      tokens += CountImageTokens(text);
+      if (k == 0 && record_.schema == Schema::kMessages && from == "system") {
+        skipped = 1;
+        return;
+      }
+      const char* expected = (k - skipped) % 2 == 0 ? keys.first : keys.second;
+      if (wrong_field.empty() && from != expected) {
+        wrong_field = std::string(keys.turns) + "[" + std::to_string(k) + "]." + keys.speaker;
+        wrong_what = std::string("expected '") + expected + "', found '" + std::string(from) +
+                     "' (turns must alternate " + keys.first + "/" + keys.second + ", starting with " + keys.first +
+                     (record_.schema == Schema::kMessages ? ", after an optional leading system message)" : ")");
+      }
+    });
+    if (!status.ok()) {
+      problems_.push_back(RecordProblem{index_, FieldNamedIn(status.message(), keys.turns), status.message()});
       return;
     }
     if (!options_.check_content) return;
-    if (turns->empty()) return Add("conversations", "missing or empty");
-    for (size_t k = 0; k < turns->size(); ++k) {
-      const char* expected = k % 2 == 0 ? "human" : "gpt";
-      if ((*turns)[k].from != expected) {
-        Add("conversations[" + std::to_string(k) + "].from",
-            std::string("expected '") + expected + "', found '" + (*turns)[k].from +
-                "' (turns must alternate human/gpt, starting with human)");
-        break;
-      }
+    if (turns == skipped) return Add(keys.turns, "missing or empty");
+    if (!wrong_field.empty()) Add(wrong_field, wrong_what);
+    if ((turns - skipped) % 2 == 1) {
+      Add(keys.turns, std::string("ends with a '") + keys.first + "' turn that has no '" + keys.second + "' answer");
     }
-    if (turns->size() % 2 == 1) Add("conversations", "ends with a 'human' turn that has no 'gpt' answer");
-    const size_t tokens = CountImageTokens(*turns);
-    if (record_.has_image() && tokens != 1) {
-      Add("conversations", "an image record needs exactly one <image>, found " + std::to_string(tokens));
-    } else if (!record_.has_image() && tokens != 0) {
-      Add("conversations", "a text-only record must not contain <image>, found " + std::to_string(tokens));
+    CheckImageTokens(tokens);
+  }
+
+  void CheckImageTokens(size_t tokens) {
+    const size_t images = record_.num_images();
+    const std::string field = KeysOf(record_.schema).turns;
+    if (images == 1 && tokens != 1) {
+      Add(field, "an image record needs exactly one <image>, found " + std::to_string(tokens));
+    } else if (images > 1 && tokens != images) {
+      Add(field, "a record with " + std::to_string(images) + " images needs one <image> per image, found " +
+                     std::to_string(tokens));
+    } else if (images == 0 && tokens != 0) {
+      Add(field, "a text-only record must not contain <image>, found " + std::to_string(tokens));
     }
   }
 
-  void CheckImageFile() {
-    auto path = ResolveImagePath(options_.image_folder, record_.image, options_.allow_outside_image_folder);
-    if (!path.ok()) return Add("image", path.status().message());
+  void CheckImageFile(const std::string& field, const std::string& image) {
+    auto path = ResolveImagePath(options_.image_folder, image, options_.allow_outside_image_folder);
+    if (!path.ok()) return Add(field, path.status().message());
     Status status = options_.decode_images ? LoadImage(*path, options_.image_limits).status()
                                            : ReadImageInfo(*path, options_.image_limits).status();
-    if (!status.ok()) Add("image", status.message());
+    if (!status.ok()) Add(field, status.message());
   }
 
   bool HasLoadProblem(const std::string& field) const {

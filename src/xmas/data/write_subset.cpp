@@ -1,6 +1,7 @@
 #include <string>
 
 #include "xmas/data/dataset.h"
+#include "xmas/data/record_writer.h"
 #include "xmas/util/atomic_file.h"
 
 namespace xmas::data {
@@ -21,17 +22,9 @@ Status WriteSubset(const Dataset& dataset, const std::vector<size_t>& indices,
   AtomicFile out;
   XMAS_RETURN_IF_ERROR(out.Open(out_path));
   // Records are batched into ~1 MiB writes; each keeps its exact bytes.
-  std::string chunk = "[";
-  for (size_t k = 0; k < indices.size(); ++k) {
-    chunk += k == 0 ? "\n" : ",\n";
-    chunk += dataset[indices[k]].raw;
-    if (chunk.size() >= (1u << 20)) {
-      XMAS_RETURN_IF_ERROR(out.Write(chunk));
-      chunk.clear();
-    }
-  }
-  chunk += "\n]\n";
-  XMAS_RETURN_IF_ERROR(out.Write(chunk));
+  RecordWriter writer(dataset.format().container);
+  for (size_t i : indices) XMAS_RETURN_IF_ERROR(writer.Add(dataset[i].raw, &out));
+  XMAS_RETURN_IF_ERROR(writer.Finish(&out));
   return out.Commit();
 }
 
