@@ -21,7 +21,7 @@ xmas::Status Run(Args& a) {
   if (a.o.compat == Compat::kOfficial && (a.o.keep_all_k || a.o.standardize || a.o.within != Within::kStability)) {
     return xmas::Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize or --within");
   }
-  if (a.o.method != "random" && a.o.trajectories.empty()) {
+  if (a.o.method != "random" && a.o.method != "oracle" && a.o.method != "anti" && a.o.trajectories.empty()) {
     return xmas::Status::Usage("--method " + a.o.method + " needs --trajectories");
   }
   return RunSelect(a.o);
@@ -37,8 +37,11 @@ void AddSelect(CLI::App& app) {
   cmd->add_option("--budget", a->budget, "Subset size: a percentage (20%) or a count (5000)")->required();
   cmd->add_option("-o,--output", o.output, "Subset JSON to write")->required();
   cmd->add_option("--report", o.report, "Report JSON (default: <output>.report.json)");
-  cmd->add_option("--method", o.method, "xmas, random, s2l, el2n, perplexity, clip-score, semdedup, d2-pruning, coincide")
+  cmd->add_option("--method", o.method,
+                  "xmas, random, s2l, el2n, perplexity, clip-score, semdedup, d2-pruning, coincide;\n"
+                  "with --truth also the controls oracle and anti")
       ->check(CLI::IsMember(xmas::select::MethodNames()));
+  cmd->add_option("--truth", o.truth, "truth.json of the data (xmas demo-data): report truth_metrics; oracle/anti");
   cmd->add_option("--compat", a->compat, "default, or official: reproduce the authors' scripts exactly")
       ->check(CLI::IsMember({"default", "official"}));
   cmd->add_option("--features", a->features, "sum: Σ top-k per checkpoint; all: keep the k values")

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "xmas/select/controls.h"
 #include "xmas/select/methods.h"
 #include "xmas/select/output.h"
 #include "xmas/select/stopwatch.h"
@@ -12,7 +13,8 @@ namespace xmas::select {
 
 const std::vector<std::string>& MethodNames() {
   static const std::vector<std::string> names = {"xmas", "random", "s2l", "el2n", "perplexity",
-                                                 "clip-score", "semdedup", "d2-pruning", "coincide"};
+                                                 "clip-score", "semdedup", "d2-pruning", "coincide",
+                                                 "oracle", "anti"};
   return names;
 }
 
@@ -30,7 +32,8 @@ Result<Selection> Select(const data::DatasetIndex& dataset, const SelectOptions&
   }
   Result<Selection> sel = o.method == "xmas" || o.method == "s2l"
                               ? SelectByTrajectories(dataset, o, o.method == "s2l")
-                              : SelectBaseline(dataset, o);
+                          : IsTruthControl(o.method) ? SelectTruthControl(dataset, o)
+                                                     : SelectBaseline(dataset, o);
   if (!sel.ok()) return sel;
   if (sel->budget > sel->population) {
     return Status::Usage("--budget " + o.budget.text + ": " + std::to_string(sel->budget) +
@@ -49,6 +52,10 @@ Status RunSelect(const SelectOptions& o) {
   }
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.output, {o.data, o.trajectories}));
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(report, {o.data, o.trajectories, o.output}));
+  if (!o.truth.empty()) {
+    XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.output, {o.truth}));
+    XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(report, {o.truth}));
+  }
   if (!o.write_official_dir.empty()) {
     XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.write_official_dir, {o.data, o.trajectories}));
   }
@@ -59,6 +66,10 @@ Status RunSelect(const SelectOptions& o) {
   watch.Lap("read data", &timings);
   XMAS_ASSIGN_OR_RETURN(Selection sel, Select(ds, o));
   watch.Lap("select", &timings);
+  if (!o.truth.empty()) {
+    XMAS_ASSIGN_OR_RETURN(Truth truth, LoadTruthFor(o.truth, ds));
+    sel.truth_metrics = TruthMetricsJson(ComputeTruthMetrics(truth, sel.chosen), o.truth);
+  }
 
   const bool sampling_order = o.order == OutputOrder::kSampling ||
                               (o.order == OutputOrder::kAuto && o.compat == Compat::kOfficial);
