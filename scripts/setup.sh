@@ -20,6 +20,7 @@ PACKAGES=(
   dataset-fashion-mnist   # real photographs for the demo data
   fonts-dejavu-core       # font for the rendered-text demo source
   chromium                # headless check that the HTML report renders (test_eval)
+  python3-numpy           # NumPy reference of the paired bootstrap (test_eval_core)
 )
 
 missing=()

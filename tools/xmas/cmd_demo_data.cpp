@@ -10,10 +10,16 @@ namespace {
 struct Args {
   xmas::demodata::DemoDataOptions options;
   std::string size = "small";
+  std::string profile = "llava";
+  bool size_given = false;
 };
 
 xmas::Status Run(Args args) {
-  XMAS_ASSIGN_OR_RETURN(args.options.size, xmas::demodata::ParseDemoSize(args.size));
+  if (args.profile == "stress" && args.size_given) {
+    return xmas::Status::Usage("demo-data: --size applies to --profile llava; stress has its own counts");
+  }
+  XMAS_ASSIGN_OR_RETURN(args.options.size,
+                        xmas::demodata::ParseDemoSize(args.profile == "stress" ? "stress" : args.size));
   xmas::demodata::DemoDataSummary summary;
   XMAS_RETURN_IF_ERROR(xmas::demodata::GenerateDemoData(args.options, &summary));
   std::cout << args.options.out_dir << ": " << summary.train_records << " train, "
@@ -30,8 +36,14 @@ void AddDemoData(CLI::App& app) {
       "pretrain captions and held-out benchmarks; deterministic for a seed");
   auto args = std::make_shared<Args>();
   cmd->add_option("-o,--out", args->options.out_dir, "Output directory")->required();
-  cmd->add_option("--size", args->size, "small (~5k records, seconds) or bench (~55k records)")
+  cmd->add_option("--profile", args->profile,
+                  "llava (LLaVA-665k-like mixture) or stress (imbalanced tasks, copy groups, paraphrases,\n"
+                  ">10% wrong answers; 8k records); both write truth.json")
+      ->check(CLI::IsMember({"llava", "stress"}))
+      ->capture_default_str();
+  cmd->add_option("--size", args->size, "llava profile: small (~5k records, seconds) or bench (~55k records)")
       ->check(CLI::IsMember({"small", "bench"}))
+      ->each([args](const std::string&) { args->size_given = true; })
       ->capture_default_str();
   cmd->add_option("--seed", args->options.seed, "Random seed")->capture_default_str();
   cmd->add_option("--image-size", args->options.image_size, "Image side in pixels")

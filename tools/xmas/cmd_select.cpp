@@ -43,6 +43,7 @@ void AddSelect(CLI::App& app) {
   cmd->add_option("--method", o.method, xmas::select::MethodHelp())
       ->check(CLI::IsMember(xmas::select::MethodNames()))
       ->capture_default_str();
+  cmd->add_option("--truth", o.truth, "truth.json of the data (xmas demo-data): report truth_metrics; oracle/anti");
   cmd->add_option("--compat", a->compat, "default, or official: reproduce the authors' scripts exactly")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kCompatNames)))
       ->capture_default_str();

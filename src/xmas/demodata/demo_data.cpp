@@ -14,6 +14,7 @@
 #include "xmas/demodata/ocr_source.h"
 #include "xmas/demodata/phrasing.h"
 #include "xmas/demodata/scene_source.h"
+#include "xmas/demodata/stress_mixture.h"
 #include "xmas/demodata/text_source.h"
 #include "xmas/demodata/writer.h"
 #include "xmas/util/atomic_file.h"
@@ -72,13 +73,18 @@ Status Generate(const SourceContext& ctx, const DemoDataOptions& o, Generated* g
   Rng shuffle = root.Fork(5);
   Progress bar("demo-data", sizes.train + sizes.pretrain + sizes.per_benchmark * Benchmarks().size(), "rec");
 
-  auto share = [&](const char* source) { return RecordsFor(source, sizes.train); };
-  const auto& mix = TrainMixture();
-  Append(&g->train, fashion.Train(share("fmnist"), mix[0].redundancy));
-  Append(&g->train, scenes.Train(share("scenes"), mix[1].redundancy));
-  Append(&g->train, ocr.Train(share("ocr"), mix[2].redundancy));
-  Append(&g->train, scenes.Detail(share("scene-detail")));
-  Append(&g->train, text.Train(share("text")));
+  if (o.size == DemoSize::kStress) {
+    Rng stress = root.Fork(6);
+    g->train = StressTrain({&fashion, &scenes, &ocr, &text}, sizes.train, StressRedundancy{}, &stress);
+  } else {
+    auto share = [&](const char* source) { return RecordsFor(source, sizes.train); };
+    const auto& mix = TrainMixture();
+    Append(&g->train, fashion.Train(share("fmnist"), mix[0].redundancy));
+    Append(&g->train, scenes.Train(share("scenes"), mix[1].redundancy));
+    Append(&g->train, ocr.Train(share("ocr"), mix[2].redundancy));
+    Append(&g->train, scenes.Detail(share("scene-detail")));
+    Append(&g->train, text.Train(share("text")));
+  }
   shuffle.Shuffle(&g->train);
   bar.Add(g->train.size());
 
@@ -133,11 +139,19 @@ nlohmann::ordered_json SourceCounts(const Records& records) {
   return j;
 }
 
+nlohmann::ordered_json TaskCounts(const Records& records) {
+  std::map<std::string, int> counts;
+  for (const DemoRecord& r : records) counts[r.task]++;
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [task, n] : counts) j[task] = n;
+  return j;
+}
+
 std::string Manifest(const DemoDataOptions& o, const Generated& g, const ImageSink& images) {
   nlohmann::ordered_json m;
   m["generator"] = kGeneratorName;
   m["format_version"] = 1;
-  m["size"] = o.size == DemoSize::kSmall ? "small" : "bench";
+  m["size"] = DemoSizeName(o.size);
   m["seed"] = o.seed;
   if (o.scale_counts != 1.0) m["scale_counts"] = o.scale_counts;
   m["image_size"] = o.image_size;
@@ -158,12 +172,17 @@ std::string Manifest(const DemoDataOptions& o, const Generated& g, const ImageSi
   m["bench"] = std::move(bench);
   m["images"] = {{"files", images.images()}, {"bytes", images.bytes()}};
   m["noisy_train_ids"] = noisy;
+  if (o.size == DemoSize::kStress) {  // small and bench manifests stay as they were
+    m["truth"] = "truth.json";
+    m["train"]["tasks"] = TaskCounts(g.train);
+  }
   return m.dump(2) + "\n";
 }
 
 Status WriteAll(const std::string& dir, const DemoDataOptions& o, const Generated& g, const ImageSink& images) {
   XMAS_RETURN_IF_ERROR(WriteRecords(dir + "/train.json", g.train));
   XMAS_RETURN_IF_ERROR(WriteRecords(dir + "/pretrain.json", g.pretrain));
+  XMAS_RETURN_IF_ERROR(WriteFileAtomic(dir + "/truth.json", TruthToJson(g.train, "train.json")));
   std::error_code ec;
   fs::create_directories(dir + "/bench", ec);
   if (ec) return Status::IoError(dir + "/bench: cannot create directory: " + ec.message());
@@ -185,13 +204,21 @@ Status MoveIntoPlace(const std::string& tmp, const std::string& out) {
 
 }  // namespace
 
+constexpr EnumName<DemoSize> kDemoSizeNames[] = {
+    {DemoSize::kSmall, "small"}, {DemoSize::kBench, "bench"}, {DemoSize::kStress, "stress"}};
+
 Result<DemoSize> ParseDemoSize(const std::string& name) {
-  static constexpr EnumName<DemoSize> kNames[] = {{DemoSize::kSmall, "small"}, {DemoSize::kBench, "bench"}};
-  return ParseEnum(kNames, name, "demo-data size");
+  return ParseEnum(kDemoSizeNames, name, "demo-data size");
+}
+
+const char* DemoSizeName(DemoSize size) {
+  return NameOf(kDemoSizeNames, size);
 }
 
 DemoSizes SizesFor(DemoSize size, double scale_counts, double bench_scale) {
-  DemoSizes s = size == DemoSize::kBench ? DemoSizes{40000, 10000, 500} : DemoSizes{3000, 1000, 100};
+  DemoSizes s = size == DemoSize::kBench    ? DemoSizes{40000, 10000, 500}
+                : size == DemoSize::kStress ? DemoSizes{8000, 4000, 250}
+                                            : DemoSizes{3000, 1000, 100};
   auto scaled = [](int n, double f) { return std::max(1, static_cast<int>(std::lround(n * f))); };
   double b = bench_scale > 0 ? bench_scale : scale_counts;
   return {scaled(s.train, scale_counts), scaled(s.pretrain, scale_counts), scaled(s.per_benchmark, b)};

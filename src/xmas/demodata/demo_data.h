@@ -14,6 +14,10 @@
 //                       DIR/images (LLaVA's --image_folder convention)
 //   manifest.json       counts per source, redundancy/noise counts, the ids
 //                       of records with a wrong answer, benchmarks, settings
+//   truth.json          per training record: source, task, duplicate group,
+//                       paraphrase_of, noisy, words (writer.h, docs/formats.md)
+// Sizes small and bench are the LLaVA-like mixture; stress is the stress
+// mixture (stress_mixture.h) with its own counts.
 // The same options and seed give byte-identical files. The directory is
 // built beside DIR and renamed into place when complete.
 #pragma once
@@ -27,8 +31,9 @@
 
 namespace xmas::demodata {
 
-enum class DemoSize { kSmall, kBench };
-Result<DemoSize> ParseDemoSize(const std::string& name);  // "small" or "bench"
+enum class DemoSize { kSmall, kBench, kStress };
+Result<DemoSize> ParseDemoSize(const std::string& name);  // "small", "bench" or "stress"
+const char* DemoSizeName(DemoSize size);
 
 struct DemoDataOptions {
   std::string out_dir;

@@ -95,11 +95,18 @@ QA FashionSource::Ask(const Spec& spec, int label) {
   }
 }
 
+const std::vector<std::string>& FashionSource::Tasks() {
+  static const std::vector<std::string> kTasks = {"fmnist-item", "fmnist-probe", "fmnist-group",
+                                                  "fmnist-group-name", "fmnist-caption"};
+  return kTasks;  // indexed by Kind
+}
+
 DemoRecord FashionSource::Render(const Item& item, const std::string& id, int variant_shift) {
   DemoRecord rec;
   rec.id = id;
   rec.image = item.image;
   rec.source = "fmnist";
+  rec.task = Tasks()[item.specs.front().kind];
   for (Spec spec : item.specs) {
     spec.variant += variant_shift;
     rec.turns.push_back(Ask(spec, item.label));
@@ -107,14 +114,19 @@ DemoRecord FashionSource::Render(const Item& item, const std::string& id, int va
   return rec;
 }
 
+FashionSource::Item FashionSource::NewTrainItem(Kind kind) {
+  const size_t index = train_order_[next_train_++ % train_order_.size()];
+  Item item{SaveImage(ctx_.fashion->train, index, "train"), ctx_.fashion->train.labels[index], {}};
+  item.specs.push_back(RandomSpec(kind, item.label));
+  return item;
+}
+
 std::vector<DemoRecord> FashionSource::Train(int count, const Redundancy& redundancy) {
   // First-turn task mix; later turns (30% of records have 2-3) add other kinds.
   const std::vector<Kind> first = {kItem, kItem, kItem, kItem, kProbe, kProbe, kProbe,
                                    kGroupYesNo, kGroupYesNo, kGroupName, kCaption};
   auto make = [&](int k) {
-    const size_t index = train_order_[next_train_++ % train_order_.size()];
-    Item item{SaveImage(ctx_.fashion->train, index, "train"), ctx_.fashion->train.labels[index], {}};
-    item.specs.push_back(RandomSpec(rng_.Pick(first), item.label));
+    Item item = NewTrainItem(rng_.Pick(first));
     const int extra = rng_.Chance(0.3) ? rng_.Between(1, 2) : 0;
     for (int t = 0; t < extra; ++t) {  // later turns ask about something else
       Kind kind = static_cast<Kind>(rng_.Below(4));
@@ -127,6 +139,18 @@ std::vector<DemoRecord> FashionSource::Train(int count, const Redundancy& redund
   auto paraphrase = [&](int base) { return Render(items_[base], "", 1); };
   items_.clear();
   return BuildWithRedundancy(count, redundancy, &rng_, make, paraphrase);
+}
+
+std::vector<DemoRecord> FashionSource::TrainTask(const std::string& task, int count, double near_duplicates) {
+  const auto& tasks = Tasks();
+  const Kind kind = static_cast<Kind>(std::find(tasks.begin(), tasks.end(), task) - tasks.begin());
+  auto make = [&](int k) {
+    items_.push_back(NewTrainItem(kind));
+    return Render(items_.back(), task + "-" + Padded(k, 6), 0);
+  };
+  auto paraphrase = [&](int base) { return Render(items_[base], "", 1); };
+  items_.clear();
+  return BuildWithRedundancy(count, {0, near_duplicates, 0}, &rng_, make, paraphrase);
 }
 
 std::vector<DemoRecord> FashionSource::Pretrain(int count) {

@@ -18,6 +18,12 @@ class FashionSource : public SourceBase {
   FashionSource(const SourceContext& ctx, uint64_t seed);
 
   std::vector<DemoRecord> Train(int count, const Redundancy& redundancy);
+  // `count` one-turn records of one task (a name in Tasks()), of which the
+  // fraction `near_duplicates` are paraphrases; no copies, no label noise
+  // (the stress mixture adds them). Ids: "<task>-<n>".
+  std::vector<DemoRecord> TrainTask(const std::string& task, int count, double near_duplicates);
+  // fmnist-item, fmnist-probe, fmnist-group, fmnist-group-name, fmnist-caption.
+  static const std::vector<std::string>& Tasks();
   std::vector<DemoRecord> Pretrain(int count);
   std::vector<DemoRecord> Bench(FashionBench kind, int count);
   // Short caption of a test image (for the caption benchmark).
@@ -39,6 +45,8 @@ class FashionSource : public SourceBase {
   std::string SaveImage(const FashionSplit& split, size_t index, const std::string& name);
   QA Ask(const Spec& spec, int label);
   Spec RandomSpec(Kind kind, int label);
+  // A new item on the next train image, asked `kind` first.
+  Item NewTrainItem(Kind kind);
   DemoRecord Render(const Item& item, const std::string& id, int variant_shift);
 
   Rng rng_;

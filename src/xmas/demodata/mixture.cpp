@@ -32,14 +32,24 @@ const std::vector<std::pair<const char*, const char*>>& Benchmarks() {
   return kBench;
 }
 
+std::vector<int> SplitCounts(const std::vector<double>& fractions, int total) {
+  std::vector<int> counts;
+  int assigned = 0;
+  for (size_t i = 0; i < fractions.size(); ++i) {
+    const int n = i + 1 == fractions.size() ? total - assigned : static_cast<int>(std::lround(fractions[i] * total));
+    counts.push_back(n);
+    assigned += n;
+  }
+  return counts;
+}
+
 int RecordsFor(const char* source, int total) {
   const auto& mix = TrainMixture();
-  int assigned = 0;
+  std::vector<double> fractions;
+  for (const SourceShare& s : mix) fractions.push_back(s.fraction);
+  const std::vector<int> counts = SplitCounts(fractions, total);
   for (size_t i = 0; i < mix.size(); ++i) {
-    const int n = i + 1 == mix.size() ? total - assigned
-                                      : static_cast<int>(std::lround(mix[i].fraction * total));
-    if (std::strcmp(mix[i].source, source) == 0) return n;
-    assigned += n;
+    if (std::strcmp(mix[i].source, source) == 0) return counts[i];
   }
   return 0;
 }

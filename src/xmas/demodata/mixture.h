@@ -25,6 +25,10 @@ const std::vector<std::pair<const char*, double>>& PretrainMixture();
 // Benchmark names, in generation order, and their metrics.
 const std::vector<std::pair<const char*, const char*>>& Benchmarks();
 
+// Splits `total` by `fractions` (rounded; the last takes the remainder, so
+// the counts add up exactly).
+std::vector<int> SplitCounts(const std::vector<double>& fractions, int total);
+
 // Records of `source` for a total of `total` (the last source takes the
 // rounding remainder so the counts add up exactly).
 int RecordsFor(const char* source, int total);

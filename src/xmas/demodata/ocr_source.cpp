@@ -78,6 +78,7 @@ DemoRecord OcrSource::Render(const Item& item, const std::string& id, int varian
   rec.id = id;
   rec.image = item.image;
   rec.source = "ocr";
+  rec.task = "ocr-read";  // the first turn reads; a second may ask the length
   const int v = item.variant + variant_shift;
   const std::string wrong = item.number ? RandomNumber(&rng_) : OtherThan(TrainWords(), item.text, &rng_);
   rec.turns.push_back(ShortQA(item.number ? kNumberQuestions : kWordQuestions, v, item.text, wrong));
@@ -103,6 +104,16 @@ std::vector<DemoRecord> OcrSource::Train(int count, const Redundancy& redundancy
   auto paraphrase = [&](int base) { return Render(items_[base], "", 1); };
   items_.clear();
   return BuildWithRedundancy(count, redundancy, &rng_, make, paraphrase);
+}
+
+std::vector<DemoRecord> OcrSource::TrainRead(int count, double near_duplicates) {
+  auto make = [&](int k) {
+    items_.push_back(NewItem("train", false));
+    return Render(items_.back(), "ocr-read-" + Padded(k, 6), 0);
+  };
+  auto paraphrase = [&](int base) { return Render(items_[base], "", 1); };
+  items_.clear();
+  return BuildWithRedundancy(count, {0, near_duplicates, 0}, &rng_, make, paraphrase);
 }
 
 std::vector<DemoRecord> OcrSource::Pretrain(int count) {

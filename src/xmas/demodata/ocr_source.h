@@ -15,6 +15,9 @@ class OcrSource : public SourceBase {
   OcrSource(const SourceContext& ctx, uint64_t seed) : SourceBase(ctx), rng_(seed) {}
 
   std::vector<DemoRecord> Train(int count, const Redundancy& redundancy);
+  // `count` one-turn "read the text" records (task "ocr-read"), of which the
+  // fraction `near_duplicates` are paraphrases; no copies, no label noise.
+  std::vector<DemoRecord> TrainRead(int count, double near_duplicates);
   std::vector<DemoRecord> Pretrain(int count);
   std::vector<DemoRecord> Bench(int count);
   DemoRecord CaptionBench(int k);

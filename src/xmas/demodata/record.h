@@ -18,11 +18,13 @@ struct DemoRecord {
   std::string id;
   std::string image;     // path relative to DIR/images; empty for text-only
   std::string source;    // fmnist, scenes, scene-detail, ocr, text (manifest counts)
+  std::string task;      // the first turn's task, e.g. fmnist-probe (truth.json)
   std::vector<QA> turns;
   // Redundancy and noise bookkeeping (manifest only, never written to records).
   bool exact_duplicate = false;
   bool near_duplicate = false;
   bool noisy = false;
+  std::string paraphrase_of;  // near duplicates: the id of the record they reword
   // Benchmark fields (empty for training records).
   std::string benchmark;
   std::string metric;  // exact_match, yes_no, multiple_choice or token_f1
@@ -35,6 +37,20 @@ struct Redundancy {
   double near_duplicates = 0;   // same image, paraphrased questions, new id
   double label_noise = 0;       // a turn's answer replaced by QA::wrong
 };
+
+// Gives each turn that has a wrong answer, with probability `p`, that wrong
+// answer instead, and marks its record noisy (one draw per such turn, in
+// order).
+inline void ApplyLabelNoise(double p, Rng* rng, std::vector<DemoRecord>* records) {
+  for (DemoRecord& rec : *records) {
+    for (QA& qa : rec.turns) {
+      if (!qa.wrong.empty() && rng->Chance(p)) {
+        qa.answer = qa.wrong;
+        rec.noisy = true;
+      }
+    }
+  }
+}
 
 // Builds `count` records: first unique ones from make(k), then near
 // duplicates (paraphrase(k): record k asked in other words; its id becomes
@@ -55,16 +71,10 @@ std::vector<DemoRecord> BuildWithRedundancy(int count, const Redundancy& r, Rng*
     DemoRecord copy = paraphrase(base);
     copy.id = out[base].id + "-p" + std::to_string(k);
     copy.near_duplicate = true;
+    copy.paraphrase_of = out[base].id;
     out.push_back(std::move(copy));
   }
-  for (DemoRecord& rec : out) {
-    for (QA& qa : rec.turns) {
-      if (!qa.wrong.empty() && rng->Chance(r.label_noise)) {
-        qa.answer = qa.wrong;
-        rec.noisy = true;
-      }
-    }
-  }
+  ApplyLabelNoise(r.label_noise, rng, &out);
   const int originals = static_cast<int>(out.size());
   for (int k = 0; k < exact && originals > 0; ++k) {
     DemoRecord copy = out[rng->Below(originals)];

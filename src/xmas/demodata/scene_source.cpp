@@ -1,5 +1,7 @@
 #include "xmas/demodata/scene_source.h"
 
+#include <algorithm>
+
 #include "xmas/demodata/phrasing.h"
 
 namespace xmas::demodata {
@@ -96,11 +98,18 @@ QA SceneSource::Ask(const Spec& spec, const Scene& scene) {
   }
 }
 
+const std::vector<std::string>& SceneSource::Tasks() {
+  static const std::vector<std::string> kTasks = {"scene-count", "scene-count-kind", "scene-color",
+                                                  "scene-spatial", "scene-caption"};
+  return kTasks;  // indexed by Kind
+}
+
 DemoRecord SceneSource::Render(const Item& item, const std::string& id, int variant_shift) {
   DemoRecord rec;
   rec.id = id;
   rec.image = item.image;
   rec.source = "scenes";
+  rec.task = Tasks()[item.specs.front().kind];
   for (Spec spec : item.specs) {
     spec.variant += variant_shift;
     rec.turns.push_back(Ask(spec, item.scene));
@@ -127,6 +136,32 @@ std::vector<DemoRecord> SceneSource::Train(int count, const Redundancy& redundan
   return BuildWithRedundancy(count, redundancy, &rng_, make, paraphrase);
 }
 
+SceneSource::Item SceneSource::PosedItem(Kind kind, const std::string& split) {
+  for (;;) {
+    Item item;
+    item.scene = Scene::Random(&rng_);
+    Spec spec;
+    bool ok = false;
+    for (int tries = 0; tries < 10 && !ok; ++tries) ok = RandomSpec(kind, item.scene, &spec);
+    if (!ok) continue;  // this scene cannot pose the question: draw another
+    item.image = SaveScene(split, item.scene);
+    item.specs.push_back(spec);
+    return item;
+  }
+}
+
+std::vector<DemoRecord> SceneSource::TrainTask(const std::string& task, int count, double near_duplicates) {
+  const auto& tasks = Tasks();
+  const Kind kind = static_cast<Kind>(std::find(tasks.begin(), tasks.end(), task) - tasks.begin());
+  auto make = [&](int k) {
+    items_.push_back(PosedItem(kind, "train"));
+    return Render(items_.back(), task + "-" + Padded(k, 6), 0);
+  };
+  auto paraphrase = [&](int base) { return Render(items_[base], "", 1); };
+  items_.clear();
+  return BuildWithRedundancy(count, {0, near_duplicates, 0}, &rng_, make, paraphrase);
+}
+
 std::vector<DemoRecord> SceneSource::Detail(int count) {
   std::vector<DemoRecord> out;
   for (int k = 0; k < count; ++k) {
@@ -135,6 +170,7 @@ std::vector<DemoRecord> SceneSource::Detail(int count) {
     rec.id = "detail-" + Padded(k, 6);
     rec.image = item.image;
     rec.source = "scene-detail";
+    rec.task = "scene-detail";
     rec.turns.push_back({rng_.Pick(kDetailQuestions), item.scene.LongDescription(), ""});
     out.push_back(std::move(rec));
   }
@@ -160,15 +196,9 @@ std::vector<DemoRecord> SceneSource::Bench(SceneBench kind, int count) {
   static const Kind kKinds[] = {kCountAll, kColor, kSpatial};
   std::vector<DemoRecord> out;
   while (static_cast<int>(out.size()) < count) {
-    Item item;
-    item.scene = Scene::Random(&rng_);
-    Spec spec;
-    bool ok = false;
-    for (int tries = 0; tries < 10 && !ok; ++tries) ok = RandomSpec(kKinds[static_cast<int>(kind)], item.scene, &spec);
-    if (!ok) continue;  // this scene cannot pose the question: draw another
-    item.image = SaveScene("bench", item.scene);
-    spec.variant = 0;
-    DemoRecord rec = Render({item.image, item.scene, {spec}}, "", 0);
+    Item item = PosedItem(kKinds[static_cast<int>(kind)], "bench");
+    item.specs[0].variant = 0;
+    DemoRecord rec = Render(item, "", 0);
     rec.benchmark = kNames[static_cast<int>(kind)];
     rec.metric = kind == SceneBench::kSpatial ? "yes_no" : "exact_match";
     rec.id = rec.benchmark + "-" + Padded(static_cast<long>(out.size()), 5);

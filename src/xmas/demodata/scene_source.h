@@ -18,6 +18,12 @@ class SceneSource : public SourceBase {
   SceneSource(const SourceContext& ctx, uint64_t seed) : SourceBase(ctx), rng_(seed) {}
 
   std::vector<DemoRecord> Train(int count, const Redundancy& redundancy);
+  // `count` one-turn records of one task (a name in Tasks()), of which the
+  // fraction `near_duplicates` are paraphrases; no copies, no label noise.
+  std::vector<DemoRecord> TrainTask(const std::string& task, int count, double near_duplicates);
+  // scene-count, scene-count-kind, scene-color, scene-spatial, scene-caption.
+  static const std::vector<std::string>& Tasks();
+  // Task "scene-detail".
   std::vector<DemoRecord> Detail(int count);
   std::vector<DemoRecord> Pretrain(int count);
   std::vector<DemoRecord> Bench(SceneBench kind, int count);
@@ -45,6 +51,9 @@ class SceneSource : public SourceBase {
   // support it (e.g. no decidable pair for a spatial question).
   bool RandomSpec(Kind kind, const Scene& scene, Spec* spec);
   QA Ask(const Spec& spec, const Scene& scene);
+  // A fresh scene that supports a question of `kind` (redrawn until one
+  // does), saved under `split`, with that question.
+  Item PosedItem(Kind kind, const std::string& split);
   DemoRecord Render(const Item& item, const std::string& id, int variant_shift);
 
   Rng rng_;

@@ -51,8 +51,24 @@ std::vector<DemoRecord> TextSource::Train(int count) {
     rec.source = "text";
     const int turns = rng_.Chance(0.25) ? 2 : 1;
     for (int t = 0; t < turns; ++t) {
-      rec.turns.push_back(rng_.Chance(0.5) ? Arithmetic() : WordTask(OcrSource::TrainWords()));
+      const bool arithmetic = rng_.Chance(0.5);
+      rec.turns.push_back(arithmetic ? Arithmetic() : WordTask(OcrSource::TrainWords()));
+      if (t == 0) rec.task = arithmetic ? "text-arithmetic" : "text-word";
     }
+    out.push_back(std::move(rec));
+  }
+  return out;
+}
+
+std::vector<DemoRecord> TextSource::TrainTask(const std::string& task, int count) {
+  const bool arithmetic = task == "text-arithmetic";
+  std::vector<DemoRecord> out;
+  for (int k = 0; k < count; ++k) {
+    DemoRecord rec;
+    rec.id = task + "-" + Padded(k, 6);
+    rec.source = "text";
+    rec.task = task;
+    rec.turns.push_back(arithmetic ? Arithmetic() : WordTask(OcrSource::TrainWords()));
     out.push_back(std::move(rec));
   }
   return out;

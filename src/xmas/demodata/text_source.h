@@ -2,6 +2,7 @@
 // ShareGPT share): arithmetic and word manipulation, no image.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "xmas/demodata/record.h"
@@ -14,6 +15,8 @@ class TextSource {
   explicit TextSource(uint64_t seed) : rng_(seed) {}
 
   std::vector<DemoRecord> Train(int count);
+  // `count` one-turn records of task "text-arithmetic" or "text-word".
+  std::vector<DemoRecord> TrainTask(const std::string& task, int count);
   // The text-only benchmark (exact match; fresh operands and words).
   std::vector<DemoRecord> Bench(int count);
 

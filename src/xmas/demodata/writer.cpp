@@ -1,6 +1,8 @@
 #include "xmas/demodata/writer.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "xmas/util/atomic_file.h"
 
@@ -31,7 +33,42 @@ nlohmann::ordered_json ToJson(const DemoRecord& rec) {
   return j;
 }
 
+size_t Words(const std::string& text) {
+  std::istringstream in(text);
+  size_t n = 0;
+  for (std::string word; in >> word;) ++n;
+  return n;
+}
+
+size_t WordsAfterImage(const DemoRecord& rec) {
+  size_t n = 0;
+  for (const QA& qa : rec.turns) n += Words(qa.question) + Words(qa.answer);
+  return n;
+}
+
 }  // namespace
+
+std::string TruthToJson(const std::vector<DemoRecord>& train, const std::string& data_file) {
+  std::map<std::string, size_t> group_of_id;
+  std::string out = "{\"generator\": \"xmas demo-data\", \"format_version\": 1, \"data\": ";
+  out += nlohmann::json(data_file).dump() + ",\n\"records\": [\n";
+  for (size_t i = 0; i < train.size(); ++i) {
+    const DemoRecord& r = train[i];
+    const size_t group = group_of_id.emplace(r.id, group_of_id.size()).first->second;
+    nlohmann::ordered_json j;
+    j["index"] = i;
+    j["id"] = r.id;
+    j["source"] = r.source;
+    j["task"] = r.task;
+    j["group"] = group;
+    j["paraphrase_of"] = r.paraphrase_of.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.paraphrase_of);
+    j["noisy"] = r.noisy;
+    j["words_after_image"] = WordsAfterImage(r);
+    out += j.dump();
+    out += i + 1 < train.size() ? ",\n" : "\n";
+  }
+  return out + "]}\n";
+}
 
 std::string RecordsToJson(const std::vector<DemoRecord>& records) {
   std::string out = "[\n";

@@ -18,4 +18,12 @@ std::string RecordsToJson(const std::vector<DemoRecord>& records);
 // Writes RecordsToJson(records) to `path` atomically.
 Status WriteRecords(const std::string& path, const std::vector<DemoRecord>& records);
 
+// truth.json: what every training record is (docs/formats.md), one record
+// per line in train.json order: index, id, source, task, duplicate group
+// (records with the same id are exact copies; groups are numbered by first
+// appearance), paraphrase_of (the id of the record it rewords, or null),
+// noisy (an answer is wrong) and words_after_image (whitespace-separated
+// words of every question and answer; the image placeholder is not a word).
+std::string TruthToJson(const std::vector<DemoRecord>& train, const std::string& data_file);
+
 }  // namespace xmas::demodata

@@ -150,8 +150,8 @@ Status ReadData(const json& obj, const std::string& file, DataSettings* d) {
     dr.Double("bench_scale", &d->demo_bench_scale, 0, 1);
     dr.Int("image_size", &d->demo_image_size, 8);
     XMAS_RETURN_IF_ERROR(dr.Finish());
-    if (d->demo_size != "small" && d->demo_size != "bench") {
-      dr.Fail("size", "expected \"small\" or \"bench\"");
+    if (d->demo_size != "small" && d->demo_size != "bench" && d->demo_size != "stress") {
+      dr.Fail("size", "expected \"small\", \"bench\" or \"stress\"");
       return dr.Finish();
     }
   }

@@ -52,7 +52,7 @@ struct ModelSettings {
 
 struct DataSettings {
   // Generated demo data (`xmas demo-data`), when demo_size is set ...
-  std::string demo_size;        // "small" | "bench" | "" (use the paths below)
+  std::string demo_size;        // "small" | "bench" | "stress" | "" (use the paths below)
   uint64_t demo_seed = 0;
   double demo_scale = 1.0;      // multiplies every record count (small CI runs)
   double demo_bench_scale = 0;  // questions per benchmark instead (0 = demo_scale)

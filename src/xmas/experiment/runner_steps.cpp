@@ -208,6 +208,8 @@ Result<StepStamp> SelectStep(RunContext* ctx, const data::Dataset& dataset, cons
     o.trajectories = store != nullptr ? ctx->Path("store") : "";
     o.data = ctx->data.train;
     o.method = method;
+    // Demo data has a truth.json: it enables the oracle / anti controls.
+    if (ctx->config().data.uses_demo()) o.truth = fs::path(ctx->data.train).parent_path().string() + "/truth.json";
     XMAS_ASSIGN_OR_RETURN(o.budget, select::Budget::Parse(Percent(budget)));
     o.clusters = static_cast<int>(s.clusters);
     o.seed = seed;

@@ -14,6 +14,7 @@ Result<Selection> SelectClipScore(const MethodInput& in);                  // ba
 Result<Selection> SelectSemDeDup(const MethodInput& in);                   // baseline_semdedup.cpp
 Result<Selection> SelectD2Pruning(const MethodInput& in);                  // baseline_d2.cpp
 Result<Selection> SelectCoincide(const MethodInput& in);                   // baseline_coincide.cpp
+Result<Selection> SelectTruthControl(const MethodInput& in);               // controls.cpp
 
 const std::vector<Method>& Methods() {
   static const std::vector<Method> table = {
@@ -32,6 +33,10 @@ const std::vector<Method>& Methods() {
        SelectD2Pruning},
       {"coincide", "cluster quotas by transferability and density, MMD prototypes", "embed", nullptr, false,
        SelectCoincide},
+      {"oracle", "control (needs --truth): clean, one per duplicate group, task-balanced", "", nullptr, false,
+       SelectTruthControl},
+      {"anti", "control (needs --truth): duplicates and noisy records first", "", nullptr, false,
+       SelectTruthControl},
   };
   return table;
 }

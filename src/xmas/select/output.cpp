@@ -112,6 +112,7 @@ Status WriteReport(const data::DatasetIndex& ds, const SelectOptions& o, const S
   r["clusters_visited"] = Visits(s.visits);
   r["clusters_dropped"] = Visits(s.dropped);
   r["composition_by_source"] = Composition(ds, s.chosen);
+  if (!s.truth_metrics.is_null()) r["truth_metrics"] = s.truth_metrics;
   json timings = json::object(), cpu = json::object();
   for (const auto& [stage, seconds] : s.timings) {
     if (stage.rfind("cpu:", 0) == 0) {

@@ -82,6 +82,10 @@ Status RunSelect(const SelectOptions& o) {
   }
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.output, {o.data, o.trajectories}));
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(report, {o.data, o.trajectories, o.output}));
+  if (!o.truth.empty()) {
+    XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.output, {o.truth}));
+    XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(report, {o.truth}));
+  }
   if (!o.write_official_dir.empty()) {
     XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.write_official_dir, {o.data, o.trajectories}));
   }
@@ -92,6 +96,10 @@ Status RunSelect(const SelectOptions& o) {
   watch.Lap("read data", &timings);
   XMAS_ASSIGN_OR_RETURN(Selection sel, Select(ds, o));
   watch.Lap("select", &timings);
+  if (!o.truth.empty()) {
+    XMAS_ASSIGN_OR_RETURN(Truth truth, LoadTruthFor(o.truth, ds));
+    sel.truth_metrics = TruthMetricsJson(ComputeTruthMetrics(truth, sel.chosen), o.truth);
+  }
 
   const bool sampling_order = o.order == OutputOrder::kSampling ||
                               (o.order == OutputOrder::kAuto && o.compat == Compat::kOfficial);

@@ -67,6 +67,9 @@ struct SelectOptions {
   int knn = 10;              // d2-pruning
   double gamma = 1.0;        // d2-pruning
   double temperature = 0.1;  // coincide
+  // Ground truth (truth.h): adds "truth_metrics" to the report and enables
+  // the control methods oracle and anti (controls.h). "" = none.
+  std::string truth;
 };
 
 struct Selection {
@@ -80,6 +83,7 @@ struct Selection {
   size_t topped_up = 0;
   nlohmann::json details = nlohmann::json::object();  // method settings and statistics
   std::vector<std::pair<std::string, double>> timings;  // stage → wall s; "cpu:stage" → CPU s
+  nlohmann::json truth_metrics;        // null unless options.truth is set (RunSelect)
   // Official files (xmas/s2l, filled only when write_official_dir is set):
   // unique_idx order, cluster, stability.
   std::vector<std::string> official_keys;

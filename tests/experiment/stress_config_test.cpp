@@ -1,0 +1,31 @@
+// configs/stress.json parses and asks for what issue 16 needs: the stress
+// demo data, budgets 10% and 30%, random with three seeds and both controls.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "xmas/experiment/experiment_config.h"
+
+namespace xmas::eval {
+namespace {
+
+TEST(StressConfig, ParsesWithTheControlsAndThreeRandomSeeds) {
+  auto c = LoadExperimentConfig("../configs/stress.json");  // tests run from tests/
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->data.demo_size, "stress");
+  EXPECT_EQ(c->selection.budgets, (std::vector<double>{10, 30}));
+  EXPECT_EQ(c->selection.seeds.size(), 3u);
+  for (const char* m : {"xmas", "random", "s2l", "coincide", "semdedup", "oracle", "anti"}) {
+    const auto& ms = c->selection.methods;
+    EXPECT_NE(std::find(ms.begin(), ms.end(), m), ms.end()) << m;
+  }
+}
+
+TEST(StressConfig, UnknownDemoSizeIsRejected) {
+  auto c = ParseExperimentConfig(R"({"name": "x", "data": {"demo": {"size": "huge"}}})", "x.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("stress"), std::string::npos) << c.status().message();
+}
+
+}  // namespace
+}  // namespace xmas::eval
