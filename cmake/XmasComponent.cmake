@@ -79,8 +79,12 @@ endfunction()
 # takes the page faults again on the next step, tcmalloc keeps them.
 # Measured (BENCHMARKS.md, "Memory that stays"): a third of the page faults,
 # ~25% less CPU, a lower peak RSS; jemalloc 5.3 was 5x slower there.
-# Without the library the build goes on with glibc's malloc (a message says so).
+# Without the library the build goes on with glibc's malloc (a message says so);
+# sanitizer builds keep their own allocator.
 function(xmas_fast_malloc target)
+  if(XMAS_SANITIZE OR XMAS_FUZZ)
+    return()
+  endif()
   find_library(XMAS_TCMALLOC_LIB NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
   if(XMAS_TCMALLOC_LIB)
     target_link_libraries(${target} PRIVATE ${XMAS_TCMALLOC_LIB})
