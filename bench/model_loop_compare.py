@@ -58,12 +58,17 @@ def train_rows(work, preset):
     log = open(os.path.join(work, preset + "-train-xmas.log")).read()
     m = re.search(r"\(([0-9.e+-]+) tokens/s this run\)", log)
     xmas_rate = float(m.group(1))
-    ref = [json.loads(l) for l in open(os.path.join(work, preset + "-train-ref.log")) if l.startswith('{"step"')]
+    lines = open(os.path.join(work, preset + "-train-ref.log")).read().splitlines()
+    ref = [json.loads(l) for l in lines if l.startswith('{"step"')]
+    summary = [json.loads(l)["summary"] for l in lines if l.startswith('{"summary"')][0]
     ref_rate = sum(r["tokens"] for r in ref) / sum(r["seconds"] for r in ref)
     mine = [json.loads(l) for l in open(os.path.join(work, preset, "run", "metrics.jsonl"))]
     d = [abs(a["loss"] - b["loss"]) for a, b in zip(mine, ref)]
-    diff = "loss: first 5 steps %.1e, all %d steps %.1e (final %.4f vs %.4f)" % (
-        max(d[:5]), len(d), max(d), mine[-1]["loss"], ref[-1]["loss"])
+    # The same batches, so the same matrix-product FLOPs (ref_model.train_flops) per token.
+    flop_per_token = summary["gflop"] / summary["tokens"]
+    diff = ("loss: first 5 steps %.1e, all %d steps %.1e (final %.4f vs %.4f); GFLOP/s %.1f vs %.1f" % (
+        max(d[:5]), len(d), max(d), mine[-1]["loss"], ref[-1]["loss"], flop_per_token * xmas_rate,
+        flop_per_token * ref_rate))
     return xmas_rate, ref_rate, diff
 
 

@@ -245,6 +245,31 @@ def read_batches(folder):
     return meta, batches
 
 
+def train_flops(config, batch, train_vision):
+    """Matrix-product FLOPs of one training step on `batch` (padded shapes, as
+    computed): the vision tower forward (x3 when trained), connector and
+    decoder forward + backward (x3), LM head included; elementwise work not
+    counted."""
+    v, t = config["vision_config"], config["text_config"]
+    dv, iv = v["hidden_size"], v["intermediate_size"]
+    patches = (v["image_size"] // v["patch_size"]) ** 2
+    layer = config.get("vision_feature_layer", -2)
+    layer = v["num_hidden_layers"] + 1 + layer if layer < 0 else layer
+    p = patches + 1
+    images = 0 if batch["images"] is None else batch["images"].shape[0]
+    vision = images * (2 * patches * v["num_channels"] * v["patch_size"] ** 2 * dv +
+                       layer * (2 * p * (4 * dv * dv + 2 * dv * iv) + 4 * p * p * dv))
+    d, inter = t["hidden_size"], t["intermediate_size"]
+    hd = d // t["num_attention_heads"]
+    q, kv = t["num_attention_heads"] * hd, t["num_key_value_heads"] * hd
+    b, l = batch["ids"].shape
+    n = b * l
+    per_layer = 2 * n * (2 * d * q + 2 * d * kv + 3 * d * inter) + 4 * b * t["num_attention_heads"] * l * l * hd
+    decoder = t["num_hidden_layers"] * per_layer + 2 * n * d * t["vocab_size"]
+    connector = images * 2 * patches * (dv * d + d * d)
+    return vision * (3 if train_vision else 1) + 3 * (connector + decoder)
+
+
 def peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -305,7 +330,8 @@ def run_train(args, batches):
     for p in params:  # as xmas: every trainable tensor has a (zero) gradient from the start
         p.grad = torch.zeros_like(p)
     depth = config["text_config"]["num_hidden_layers"]
-    tokens, seconds = 0, 0.0
+    tokens, seconds, flops = 0, 0.0, 0.0
+    cpu_start = time.process_time()
     for step, b in enumerate(batches):
         start = time.perf_counter()
         factor = step / max(1, warmup) if step < warmup else \
@@ -328,9 +354,12 @@ def run_train(args, batches):
         dt = time.perf_counter() - start
         seconds += dt
         tokens += b["tokens"]
+        flops += train_flops(config, b, args.train_vision)
         print(json.dumps({"step": step + 1, "loss": loss.item(), "grad_norm": float(norm),
                           "lr": args.lr * factor, "tokens": b["tokens"], "seconds": dt}), flush=True)
-    return {"tokens_per_s": tokens / seconds}
+    cpu = time.process_time() - cpu_start
+    return {"tokens_per_s": tokens / seconds, "gflop": flops / 1e9, "gflop_per_s": flops / seconds / 1e9,
+            "gflop_per_cpu_s": flops / cpu / 1e9, "tokens": tokens}
 
 
 def main():
