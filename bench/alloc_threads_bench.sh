@@ -9,10 +9,12 @@
 # /tmp/xmas-model-loop). REPS rounds (default 3), the variants interleaved
 # within each round; prints every run (wall, user+sys, minor page faults,
 # peak RSS) and the medians.
-#   alloc:   glibc malloc as is; glibc with fixed thresholds (GLIBC_TUNABLES:
-#            mmap_threshold 32 MiB, trim_threshold 512 MiB, i.e. what
-#            mallopt(M_MMAP_THRESHOLD / M_TRIM_THRESHOLD) sets); jemalloc and
-#            tcmalloc-minimal by LD_PRELOAD. THREADS=1 (default).
+#   alloc:   BUILD_DIR's xmas-torch as built (tcmalloc-minimal linked in);
+#            and, from GLIBC_BUILD (a build folder configured with
+#            -DXMAS_FAST_MALLOC=OFF; skipped when unset), glibc malloc as is,
+#            glibc with fixed thresholds (GLIBC_TUNABLES: mmap_threshold 32
+#            MiB, trim_threshold 512 MiB, i.e. what mallopt(M_MMAP_THRESHOLD /
+#            M_TRIM_THRESHOLD) sets) and jemalloc by LD_PRELOAD. One thread.
 #   threads: 2 threads alone and beside a CPU-bound busy loop (a second
 #            process, `sh -c 'while :; do :; done'`), with libgomp's default
 #            (OMP_WAIT_POLICY unset: spin 300k rounds, then sleep), with a
@@ -28,15 +30,18 @@ REPS=${REPS:-3}
 DIR="$WORK/tiny"
 [ -d "$DIR/run" ] || { echo "no $DIR/run: run bench/model_loop_bench.sh first"; exit 1; }
 JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
-TCMALLOC=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+GLIBC_XMAS=${GLIBC_BUILD:+$(cd "$GLIBC_BUILD" && pwd)/bin/xmas-torch}
 RESULTS=$(mktemp)
 trap 'rm -f "$RESULTS"' EXIT
 
-# one NAME THREADS [env assignments...]: one extraction, one result line.
+# one NAME THREADS [env assignments...]: one extraction, one result line
+# (BIN=path in the assignments picks another xmas-torch).
 one() {
   local name=$1 threads=$2; shift 2
   local t; t=$(mktemp)
-  env "$@" /usr/bin/time -f "%e %U %S %R %M" -o "$t" "$XMAS" -q trajectories --run "$DIR/run" \
+  local bin=$XMAS
+  for a in "$@"; do [[ $a == BIN=* ]] && bin=${a#BIN=}; done
+  env "$@" /usr/bin/time -f "%e %U %S %R %M" -o "$t" "$bin" -q trajectories --run "$DIR/run" \
     --data "$DIR/data.json" --image-folder "$WORK/demo/images" --batch-size "${BATCH:-8}" \
     --threads "$threads" --out "$WORK/ab-$name" --overwrite
   read -r wall user sys minflt rss <"$t"; rm -f "$t"
@@ -50,11 +55,13 @@ busy() { sh -c 'while :; do :; done' & echo $!; }
 for round in $(seq "$REPS"); do
   echo "-- round $round"
   if [ "$MODE" = alloc ]; then
-    one glibc 1 OMP_NUM_THREADS=1
-    one glibc-tuned 1 OMP_NUM_THREADS=1 \
-      GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912
-    one jemalloc 1 OMP_NUM_THREADS=1 LD_PRELOAD=$JEMALLOC
-    one tcmalloc 1 OMP_NUM_THREADS=1 LD_PRELOAD=$TCMALLOC
+    one tcmalloc 1 OMP_NUM_THREADS=1
+    if [ -n "$GLIBC_XMAS" ]; then
+      one glibc 1 OMP_NUM_THREADS=1 BIN="$GLIBC_XMAS"
+      one glibc-tuned 1 OMP_NUM_THREADS=1 BIN="$GLIBC_XMAS" \
+        GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=536870912
+      one jemalloc 1 OMP_NUM_THREADS=1 BIN="$GLIBC_XMAS" LD_PRELOAD=$JEMALLOC
+    fi
   else
     for policy in spin spin10k PASSIVE; do
       case $policy in

@@ -80,9 +80,11 @@ endfunction()
 # Measured (BENCHMARKS.md, "Memory that stays"): a third of the page faults,
 # ~25% less CPU, a lower peak RSS; jemalloc 5.3 was 5x slower there.
 # Without the library the build goes on with glibc's malloc (a message says so);
-# sanitizer builds keep their own allocator.
+# sanitizer builds keep their own allocator; -DXMAS_FAST_MALLOC=OFF builds
+# with glibc's (to compare: bench/alloc_threads_bench.sh).
+option(XMAS_FAST_MALLOC "Link xmas-torch against tcmalloc-minimal" ON)
 function(xmas_fast_malloc target)
-  if(XMAS_SANITIZE OR XMAS_FUZZ)
+  if(XMAS_SANITIZE OR XMAS_FUZZ OR NOT XMAS_FAST_MALLOC)
     return()
   endif()
   find_library(XMAS_TCMALLOC_LIB NAMES tcmalloc_minimal libtcmalloc_minimal.so.4)
