@@ -164,20 +164,22 @@ Status Runner::AddValues(const std::vector<ExampleValues>& values, const std::ve
 
 Status Runner::WriteCheckpoint(int64_t step, bool with_static, const Columns& c,
                                StoreWriter* store) {
-  const int64_t n = static_cast<int64_t>(plan_.rows());
-  auto width = [n](const std::vector<float>& v) { return n ? int64_t(v.size()) / n : 0; };
   if (plan_.request.svd) XMAS_RETURN_IF_ERROR(store->AddCheckpoint(feature::kSvd, step, c.svd.data(), plan_.request.top_k));
   if (plan_.request.loss) XMAS_RETURN_IF_ERROR(store->AddCheckpoint(feature::kLoss, step, c.loss.data(), -1));
   if (plan_.request.el2n) XMAS_RETURN_IF_ERROR(store->AddCheckpoint(feature::kEl2n, step, c.el2n.data(), -1));
   if (!with_static) return Status::Ok();
+  // Widths from the config (features.h), not from the values: a shard without
+  // rows (more shards than batch windows) writes the shapes the others do.
+  const int64_t d = plan_.config.text.hidden_size;
+  const int64_t layers = static_cast<int64_t>(plan_.embed_layers.size());
   if (o_.features.embed) {
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kEmbed, c.embed.data(), width(c.embed)));
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kCoincideImage, c.coincide_image.data(), width(c.coincide_image)));
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kCoincideText, c.coincide_text.data(), width(c.coincide_text)));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kEmbed, c.embed.data(), 2 * d * layers));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kCoincideImage, c.coincide_image.data(), d * layers));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kCoincideText, c.coincide_text.data(), d * layers));
   }
   if (o_.features.clip) {
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kImageEmbed, c.image_embed.data(), width(c.image_embed)));
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kTextEmbed, c.text_embed.data(), width(c.text_embed)));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kImageEmbed, c.image_embed.data(), d));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kTextEmbed, c.text_embed.data(), d));
   }
   return Status::Ok();
 }
