@@ -1,6 +1,6 @@
 // bench_model_loop: the model loop of bench/model_loop_bench.sh.
 //
-//   bench_model_loop dump-traj  RUN  DATA IMAGES BATCH OUT
+//   bench_model_loop dump-traj  RUN  DATA IMAGES BATCH OUT [consecutive]
 //   bench_model_loop dump-train INIT DATA IMAGES BATCH SEED STEPS OUT
 //   bench_model_loop traj  RUN  DATA IMAGES BATCH THREADS OUT
 //   bench_model_loop train FROM DATA IMAGES BATCH SEED STEPS SAVE_EVERY LR THREADS OUT [VOCAB]
@@ -10,7 +10,9 @@
 // model, as .npy files, so that the plain PyTorch reference
 // (bench/ref_model.py) computes on the same token ids, pixels, padding and
 // order. dump-traj: the batches of `xmas trajectories --run RUN --batch-size
-// BATCH` (its extraction plan). dump-train: the first STEPS micro-batches of
+// BATCH` (its extraction plan; with `consecutive`: runs of BATCH records in
+// dataset order instead, as a plain script would batch and xmas did before
+// its length-sorted windows). dump-train: the first STEPS micro-batches of
 // `xmas train --init INIT --batch-size BATCH --seed SEED --stage finetune`
 // (a throwaway run folder OUT/run). OUT/b<i>_{ids,labels,mask,span,rows,img}.npy
 // per batch, OUT/batches.json.
@@ -92,6 +94,9 @@ Status DumpTraj(char** argv) {
   o.out = argv[6];
   XMAS_ASSIGN_OR_RETURN(auto dataset, xmas::data::Dataset::Load(o.data));
   XMAS_ASSIGN_OR_RETURN(auto plan, xmas::traj::PlanExtraction(o, dataset));
+  if (argv[7] != nullptr && std::string(argv[7]) == "consecutive") {
+    plan.batches = xmas::traj::ShardBatches(dataset.size(), o.batch_size, 0, 1);
+  }
   auto loader = xmas::train::DefaultImageLoader();
   for (size_t k = 0; k < plan.batches.size(); ++k) {
     std::vector<const xmas::text::EncodedExample*> examples;
@@ -180,12 +185,12 @@ Status DemoData(char** argv) {
 
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
-  const bool ok = (mode == "dump-traj" && argc == 7) || (mode == "dump-train" && argc == 9) ||
+  const bool ok = (mode == "dump-traj" && (argc == 7 || argc == 8)) || (mode == "dump-train" && argc == 9) ||
                   (mode == "traj" && argc == 8) || (mode == "train" && (argc == 12 || argc == 13)) ||
                   (mode == "demo-data" && argc == 3);
   if (!ok) {
     std::fprintf(stderr,
-                 "usage: bench_model_loop dump-traj RUN DATA IMAGES BATCH OUT\n"
+                 "usage: bench_model_loop dump-traj RUN DATA IMAGES BATCH OUT [consecutive]\n"
                  "       bench_model_loop dump-train INIT DATA IMAGES BATCH SEED STEPS OUT\n"
                  "       bench_model_loop traj RUN DATA IMAGES BATCH THREADS OUT\n"
                  "       bench_model_loop train FROM DATA IMAGES BATCH SEED STEPS SAVE_EVERY LR THREADS OUT [VOCAB]\n"
@@ -194,7 +199,7 @@ int main(int argc, char** argv) {
   }
   Status st = Status::Ok();
   if (mode == "dump-traj" || mode == "dump-train") {
-    std::filesystem::create_directories(argv[argc - 1]);
+    std::filesystem::create_directories(mode == "dump-traj" ? argv[6] : argv[8]);
     st = mode == "dump-traj" ? DumpTraj(argv) : DumpTrain(argv);
   } else if (mode == "demo-data") {
     st = DemoData(argv);

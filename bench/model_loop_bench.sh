@@ -8,7 +8,11 @@
 #   train: `xmas train --init` vs `bench/ref_model.py train` on the same
 #          micro-batches (bench_dump_batches), losses compared step by step;
 #   traj:  `xmas trajectories` (attention mode, all layers, exact SVD) on the
-#          run's checkpoints vs `bench/ref_model.py traj`, values compared.
+#          run's checkpoints vs `bench/ref_model.py traj` twice, values
+#          compared: "same work" (xmas's length-sorted batches, the last
+#          hooked layer stopped after q/k, as xmas does) and "plain" (runs of
+#          BATCH records in dataset order, every hooked layer whole: what a
+#          plain script does and what xmas did before issue 19).
 # Prints one table: examples/s (checkpoints after the first, i.e. with the
 # vision features cached, as both do), tokens/s, CPU seconds, peak RSS, the
 # xmas/reference ratios and the largest differences.
@@ -19,9 +23,8 @@
 #
 # Environment (defaults): PRESETS="tiny small tinyllava2", RECORDS=400
 # (tinyllava2: TL_RECORDS=16), THREADS=1, TRAIN_STEPS=30, BATCH=8 (tinyllava2:
-# TL_BATCH=4), REF_LEAN=1 (the reference also stops the last hooked layer
-# after q/k, as xmas does; 0 = it runs that layer whole), XMAS_PRELOAD (an
-# LD_PRELOAD for xmas only, e.g. an allocator), PYTHON=/usr/bin/python3.
+# TL_BATCH=4), XMAS_PRELOAD (an LD_PRELOAD for xmas only, e.g. an
+# allocator), PYTHON=/usr/bin/python3.
 # tinyllava2 = CLIP ViT-L/14-336 + TinyLlama-1.1B widths (2048 wide, 32
 # heads, 4 key/value heads, MLP 5632) with 2 vision and 2 decoder layers and
 # a 1,024-piece vocabulary; it is only extracted (a 3-step run of batch 1
@@ -36,7 +39,6 @@ PY=${PYTHON:-/usr/bin/python3}
 PRESETS=${PRESETS:-tiny small tinyllava2}
 THREADS=${THREADS:-1}
 STEPS=${TRAIN_STEPS:-30}
-REF_LEAN=${REF_LEAN:-1}
 export OMP_NUM_THREADS=$THREADS
 mkdir -p "$WORK"
 TIME_FMT="time wall=%e user=%U sys=%S maxrss_kb=%M minflt=%R majflt=%F"
@@ -135,18 +137,22 @@ bench_preset() {
   fi
   [ -f "$dir/traj-batches/batches.json" ] ||
     "$TOOL" dump-traj "$dir/run" "$data" "$IMAGES" "$batch" "$dir/traj-batches"
-  local lean=(); [ "$REF_LEAN" = 1 ] && lean=(--lean)
+  [ -f "$dir/traj-batches-plain/batches.json" ] ||
+    "$TOOL" dump-traj "$dir/run" "$data" "$IMAGES" "$batch" "$dir/traj-batches-plain" consecutive
   xmas_traj "$preset-traj-xmas" "$dir/run" "$data" "$batch" "$dir/traj-xmas"
   cat "$WORK/$preset-traj-xmas.time" >>"$WORK/$preset-traj-xmas.log"
   timed "$preset-traj-ref" "$PY" "$HERE/ref_model.py" traj --run "$dir/run" \
-    --batches "$dir/traj-batches" --out "$dir/traj-ref" --threads "$THREADS" "${lean[@]}"
+    --batches "$dir/traj-batches" --out "$dir/traj-ref" --threads "$THREADS" --lean
   cat "$WORK/$preset-traj-ref.time" >>"$WORK/$preset-traj-ref.log"
+  timed "$preset-traj-ref-plain" "$PY" "$HERE/ref_model.py" traj --run "$dir/run" \
+    --batches "$dir/traj-batches-plain" --out "$dir/traj-ref-plain" --threads "$THREADS"
+  cat "$WORK/$preset-traj-ref-plain.time" >>"$WORK/$preset-traj-ref-plain.log"
   ROWS+=("$("$PY" "$HERE/model_loop_compare.py" "$WORK" "$preset")")
 }
 
 for p in $PRESETS; do bench_preset "$p"; done
 echo
-echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); threads $THREADS; reference lean=$REF_LEAN;" \
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); threads $THREADS;" \
   "xmas via $([ "$CLI" = 1 ] && echo the CLI || echo bench_model_loop); commit $(git -C "$HERE" rev-parse --short HEAD)"
 "$PY" "$HERE/model_loop_compare.py" --header
 printf '%s\n' "${ROWS[@]}"

@@ -10,7 +10,9 @@ lines; training in tokens/s of the optimizer steps (xmas's log line, the
 reference's step timers). CPU = user + system seconds of the whole process,
 RSS = its peak (/usr/bin/time). `diff` = the largest difference between the
 two: trajectory values relative to the row's largest value; training losses
-absolute, over the first 5 steps and over all.
+absolute, over the first 5 steps and over all. Trajectories are compared with
+two reference runs: "same work" (xmas's batches and skipped layer part) and
+"plain script" (consecutive batches, every hooked layer whole).
 """
 import glob
 import json
@@ -44,9 +46,9 @@ def ref_traj_rate(log):
             rows[0]["examples"] / rows[0]["seconds"])
 
 
-def traj_diff(work, preset):
+def traj_diff(work, preset, ref_dir):
     worst = 0.0
-    for ref in glob.glob(os.path.join(work, preset, "traj-ref", "svd", "*.npy")):
+    for ref in glob.glob(os.path.join(work, preset, ref_dir, "svd", "*.npy")):
         a = np.load(ref).astype(np.float64)
         b = np.load(os.path.join(work, preset, "traj-xmas", "svd", os.path.basename(ref))).astype(np.float64)
         scale = np.maximum(np.abs(a).max(1, keepdims=True), 1e-12)
@@ -81,12 +83,16 @@ def row(work, preset):
         out.append("| %s | train tokens/s | %.0f | %.0f | **%.2f** | %.1f | %.1f | %.0f | %.0f | %s |"
                    % (preset, x, r, x / r, xc, rc, xm, rm, diff))
     x, x1 = xmas_traj_rate(os.path.join(work, preset + "-traj-xmas.log"))
-    r, r1 = ref_traj_rate(os.path.join(work, preset + "-traj-ref.log"))
     xc, xm, _ = time_fields(os.path.join(work, preset + "-traj-xmas.time"))
-    rc, rm, _ = time_fields(os.path.join(work, preset + "-traj-ref.time"))
-    out.append("| %s | traj examples/s (first checkpoint: %.2f vs %.2f) | %.2f | %.2f | **%.2f** | %.1f | %.1f "
-               "| %.0f | %.0f | values: %.1e relative |"
-               % (preset, x1, r1, x, r, x / r, xc, rc, xm, rm, traj_diff(work, preset)))
+    for suffix, what in (("", "same work"), ("-plain", "plain script")):
+        name = preset + "-traj-ref" + suffix
+        if not os.path.exists(os.path.join(work, name + ".log")):
+            continue
+        r, r1 = ref_traj_rate(os.path.join(work, name + ".log"))
+        rc, rm, _ = time_fields(os.path.join(work, name + ".time"))
+        out.append("| %s | traj examples/s vs %s (first checkpoint: %.2f vs %.2f) | %.2f | %.2f | **%.2f** | %.1f "
+                   "| %.1f | %.0f | %.0f | values: %.1e relative |"
+                   % (preset, what, x1, r1, x, r, x / r, xc, rc, xm, rm, traj_diff(work, preset, "traj-ref" + suffix)))
     return "\n".join(out)
 
 
