@@ -8,6 +8,7 @@ PACKAGES=(
   libtorch-dev            # the model and training (PyTorch's C++ API)
   libgloo-dev             # headers of the Gloo transport behind libtorch's c10d (xmas dist)
   libopenblas0-openmp     # optimised BLAS behind libtorch (~17x Debian's reference sgemm)
+  libtcmalloc-minimal4    # malloc of xmas-torch: keeps libtorch's buffers (BENCHMARKS.md "Memory that stays")
   libfaiss-dev            # k-means, as the XMAS authors use
   libcpuinfo-dev          # core count behind the authors' default thread count (select/kmeans.h)
   python3-faiss python3-numpy  # official-mode parity test (tests/select/official_parity.py)

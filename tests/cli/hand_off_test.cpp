@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "../common/cli_run.h"
@@ -84,6 +85,22 @@ TEST(HandOff, MissingOtherHalfIsOneClearLine) {
   // Its own commands still work.
   const std::string own = (dir / "xmas").string() + " select --help >/dev/null 2>&1";
   EXPECT_EQ(std::system(own.c_str()), 0);
+}
+
+TEST(HandOff, OtherHalfWaitsPassivelyUnlessToldOtherwise) {
+  // A stand-in xmas-torch that prints the waiting policy it was given.
+  const fs::path dir = Scratch("policy");
+  fs::copy_file(XMAS_BINARY, dir / "xmas");
+  {
+    std::ofstream script(dir / "xmas-torch");
+    script << "#!/bin/sh\necho \"policy=$OMP_WAIT_POLICY\"\n";
+  }
+  fs::permissions(dir / "xmas-torch", fs::perms::owner_all);
+  const std::string xmas = (dir / "xmas").string();
+  ASSERT_EQ(std::system(("env -u OMP_WAIT_POLICY " + xmas + " train >" + (dir / "a.txt").string()).c_str()), 0);
+  EXPECT_EQ(Slurp(dir / "a.txt"), "policy=PASSIVE\n");
+  ASSERT_EQ(std::system(("OMP_WAIT_POLICY=ACTIVE " + xmas + " train >" + (dir / "b.txt").string()).c_str()), 0);
+  EXPECT_EQ(Slurp(dir / "b.txt"), "policy=ACTIVE\n");
 }
 
 }  // namespace

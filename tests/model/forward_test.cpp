@@ -121,6 +121,37 @@ TEST(ForwardTest, StopAfterLastCaptureSkipsTheRest) {
   }
 }
 
+TEST(ForwardTest, LastCaptureQkOnlyGivesTheSameQueriesAndKeys) {
+  ModelConfig c = MicroConfig();
+  c.text.num_hidden_layers = 3;
+  auto m = MakeModel(c);
+  Batch batch = MakeBatch(c, {{10, 1}, {7, -1}});
+  ForwardOptions opts;
+  opts.capture_layers = {0, 1};
+  opts.capture_qk = true;
+  opts.capture_attention = true;
+  opts.stop_after_last_capture = true;
+  auto whole = m->Forward(batch, opts);
+  opts.last_capture_qk_only = true;
+  auto lean = m->Forward(batch, opts);
+  ASSERT_TRUE(whole.ok() && lean.ok());
+  ASSERT_EQ(lean->layers.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    for (auto get : {&LayerCapture::q, &LayerCapture::k, &LayerCapture::q_proj, &LayerCapture::k_proj}) {
+      EXPECT_TRUE(torch::equal(lean->layers[i].*get, whole->layers[i].*get)) << i;
+    }
+  }
+  EXPECT_TRUE(lean->layers[0].attention.defined());   // a layer before the last runs whole
+  EXPECT_FALSE(lean->layers[1].attention.defined());  // the last stops after q/k
+  EXPECT_TRUE(whole->layers[1].attention.defined());
+  // Without stop_after_last_capture the flag changes nothing: logits and loss as usual.
+  opts.stop_after_last_capture = false;
+  auto full = m->Forward(batch, opts);
+  ASSERT_TRUE(full.ok());
+  EXPECT_TRUE(full->loss.defined());
+  EXPECT_TRUE(full->layers[1].attention.defined());
+}
+
 TEST(ForwardTest, BadBatchesAreErrorsNamingTheField) {
   ModelConfig c = MicroConfig();
   auto m = MakeModel(c);

@@ -129,6 +129,15 @@ TEST_F(BatchExtractTest, LossMatchesForwardAndOptionsSkipWork) {
   EXPECT_TRUE(f.stop_after_last_capture);
   EXPECT_EQ(f.capture_layers, (std::vector<int64_t>{1}));
   EXPECT_FALSE(f.capture_attention);  // the block is computed from q/k, not the full matrix
+  EXPECT_TRUE(f.last_capture_qk_only);  // of the last hooked layer only q/k
+  BatchRequest embed_last = svd_only;
+  embed_last.embed_layers = {1};  // its attention output is read too: it runs whole
+  EXPECT_FALSE(MakeForwardOptions(embed_last).last_capture_qk_only);
+  embed_last.embed_layers = {0};
+  EXPECT_TRUE(MakeForwardOptions(embed_last).last_capture_qk_only);
+  BatchRequest with_loss = svd_only;
+  with_loss.loss = true;  // logits need every layer
+  EXPECT_FALSE(MakeForwardOptions(with_loss).last_capture_qk_only);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <set>
 
 #include "xmas/traj/extract_options.h"
@@ -60,6 +62,46 @@ TEST(Options, ShardBatchesPartitionWholeBatchesInOrder) {
       for (size_t i = 0; i < rows; ++i) EXPECT_EQ(all[i], i);
     }
   }
+}
+
+TEST(Options, WindowBatchesSortEachWindowByLengthAndShardWholeWindows) {
+  // 23 rows, batches of 2, windows of 3 batches (6 rows): lengths row -> (row * 7) % 11.
+  const size_t rows = 23, window = 6;
+  std::vector<std::vector<size_t>> single;
+  for (int count : {1, 2, 3, 5}) {
+    std::vector<std::vector<size_t>> all;
+    for (int s = 0; s < count; ++s) {
+      const auto [first, last] = ShardRows(rows, window, s, count);
+      EXPECT_EQ(first % window, 0u);  // shards start at a window boundary
+      std::vector<int64_t> lengths;
+      for (size_t i = first; i < last; ++i) lengths.push_back(static_cast<int64_t>((i * 7) % 11));
+      for (const auto& batch : WindowBatches(first, last, 2, window, &lengths)) {
+        ASSERT_FALSE(batch.empty());
+        EXPECT_LE(batch.size(), 2u);
+        all.push_back(batch);
+      }
+    }
+    if (count == 1) single = all;
+    EXPECT_EQ(all, single) << count;  // every shard forms the single process's batches
+  }
+  std::vector<size_t> seen;
+  for (size_t w = 0; w * window < rows; ++w) {  // within a window: longest first, ties by row
+    std::vector<size_t> in_window;
+    for (const auto& batch : single) {
+      if (batch.front() / window == w) in_window.insert(in_window.end(), batch.begin(), batch.end());
+    }
+    for (size_t i = 1; i < in_window.size(); ++i) {
+      const size_t a = in_window[i - 1], b = in_window[i];
+      EXPECT_EQ(a / window, b / window);
+      EXPECT_TRUE((a * 7) % 11 > (b * 7) % 11 || ((a * 7) % 11 == (b * 7) % 11 && a < b)) << a << " " << b;
+    }
+    seen.insert(seen.end(), in_window.begin(), in_window.end());
+  }
+  std::sort(seen.begin(), seen.end());
+  ASSERT_EQ(seen.size(), rows);
+  for (size_t i = 0; i < rows; ++i) EXPECT_EQ(seen[i], i);
+  // Without lengths: consecutive rows, as ShardBatches.
+  EXPECT_EQ(WindowBatches(0, rows, 3, 3), ShardBatches(rows, 3, 0, 1));
 }
 
 }  // namespace

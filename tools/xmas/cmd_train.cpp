@@ -61,7 +61,10 @@ void AddRuntime(CLI::App* cmd, Args& a) {
   auto& o = a.o;
   cmd->add_option("--save-every", o.save_every, "Write checkpoint-<step> every N steps (0: none)")
       ->capture_default_str();
-  cmd->add_option("--threads", o.threads, "CPU threads for libtorch")->capture_default_str();
+  cmd->add_option("--threads", o.threads,
+                  "CPU threads of one operator (libtorch intra-op + OpenBLAS; inter-op is always 1; "
+                  "see docs/performance.md)")
+      ->capture_default_str();
   cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_option("--dtype", o.dtype, "float32, bfloat16 or float16")->capture_default_str();
   cmd->add_option("--stop-after", o.stop_after_steps,

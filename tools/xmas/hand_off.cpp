@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string_view>
@@ -33,6 +34,11 @@ std::string HandOff(const char* program, char** argv) {
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) return std::string("cannot find this executable's folder (/proc/self/exe): ") + ec.message();
   const std::string path = (self.parent_path() / program).string();
+  // OpenMP threads that wait sleep instead of spinning (libgomp reads this
+  // when libtorch loads it, hence here): a spinning thread on a busy core
+  // made 2-thread runs many times slower (src/xmas/train/threads.h). A
+  // value the user set is kept.
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", /*overwrite=*/0);
   ::execv(path.c_str(), argv);
   return "this command is in " + path + ", which cannot be started: " + std::strerror(errno) +
          " (it is built with xmas; rebuild with scripts/build.sh)";

@@ -14,8 +14,10 @@ namespace xmas::cli {
 bool NeedsHandOff(const CLI::App& app, int argc, char** argv);
 
 // Replaces this process with `program` from this executable's folder, given
-// the same arguments (argv[0] included, so messages still say `xmas`). Returns
-// only on failure, with a one-line message.
+// the same arguments (argv[0] included, so messages still say `xmas`), with
+// OMP_WAIT_POLICY=PASSIVE added to the environment unless already set
+// (docs/performance.md, "Threads"). Returns only on failure, with a one-line
+// message.
 std::string HandOff(const char* program, char** argv);
 
 }  // namespace xmas::cli

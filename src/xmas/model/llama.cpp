@@ -24,13 +24,13 @@ torch::Tensor LlamaAttention::forward(const torch::Tensor& x, const DecoderConte
                                       torch::Tensor* cache_k, torch::Tensor* cache_v,
                                       LayerCapture* capture) {
   const ForwardOptions& opts = *ctx.options;
-  torch::Tensor q_lin = q_proj_(x), k_lin = k_proj_(x);
-  torch::Tensor q = ApplyRope(SplitHeads(q_lin, heads_), ctx.rope);
-  torch::Tensor k = ApplyRope(SplitHeads(k_lin, kv_heads_), ctx.rope);
+  LayerCapture qk;
+  CaptureQk(x, ctx, &qk);
+  torch::Tensor q = qk.q, k = qk.k;
   torch::Tensor v = SplitHeads(v_proj_(x), kv_heads_);
   if (capture != nullptr && opts.capture_qk) {
-    capture->q_proj = q_lin;
-    capture->k_proj = k_lin;
+    capture->q_proj = qk.q_proj;
+    capture->k_proj = qk.k_proj;
     capture->q = q;
     capture->k = k;
   }
@@ -51,6 +51,14 @@ torch::Tensor LlamaAttention::forward(const torch::Tensor& x, const DecoderConte
     if (opts.capture_attn_output) capture->attn_output = out;
   }
   return out;
+}
+
+void LlamaAttention::CaptureQk(const torch::Tensor& x, const DecoderContext& ctx,
+                               LayerCapture* capture) {
+  capture->q_proj = q_proj_(x);
+  capture->k_proj = k_proj_(x);
+  capture->q = ApplyRope(SplitHeads(capture->q_proj, heads_), ctx.rope);
+  capture->k = ApplyRope(SplitHeads(capture->k_proj, kv_heads_), ctx.rope);
 }
 
 LlamaDecoderLayer::LlamaDecoderLayer(const TextConfig& c) : act_(ParseActivation(c.hidden_act)) {
@@ -74,6 +82,11 @@ torch::Tensor LlamaDecoderLayer::forward(const torch::Tensor& x, const DecoderCo
   return out;
 }
 
+void LlamaDecoderLayer::CaptureQk(const torch::Tensor& x, const DecoderContext& ctx,
+                                  LayerCapture* capture) {
+  self_attn_->CaptureQk(input_layernorm_(x), ctx, capture);
+}
+
 LlamaForCausalLM::LlamaForCausalLM(const TextConfig& c) : config_(c) {
   model_ = register_module("model", std::make_shared<torch::nn::Module>());
   embed_tokens_ = model_->register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
@@ -94,6 +107,10 @@ torch::Tensor LlamaForCausalLM::RunLayers(torch::Tensor h, const DecoderContext&
                                           const std::vector<LayerCapture*>& captures,
                                           KvCache* cache) {
   for (int64_t i = 0; i <= last_layer; ++i) {
+    if (i == ctx.qk_only_layer && captures[i] != nullptr) {
+      layers_[i]->as<LlamaDecoderLayer>()->CaptureQk(h, ctx, captures[i]);
+      break;
+    }
     torch::Tensor* ck = cache != nullptr ? &cache->keys[i] : nullptr;
     torch::Tensor* cv = cache != nullptr ? &cache->values[i] : nullptr;
     h = layers_[i]->as<LlamaDecoderLayer>()->forward(h, ctx, ck, cv, captures[i]);

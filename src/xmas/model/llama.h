@@ -19,6 +19,9 @@ struct DecoderContext {
   RopeTables rope;        // for the positions of the current tokens
   torch::Tensor allowed;  // [B, 1, L, T] bool: query may see key (causal + padding)
   const ForwardOptions* options = nullptr;
+  // A layer that only captures its q/k (ForwardOptions::last_capture_qk_only);
+  // RunLayers stops after it. -1: none.
+  int64_t qk_only_layer = -1;
 };
 
 class LlamaAttention : public torch::nn::Module {
@@ -28,6 +31,8 @@ class LlamaAttention : public torch::nn::Module {
   // current keys/values are appended to them and attention spans both.
   torch::Tensor forward(const torch::Tensor& x, const DecoderContext& ctx, torch::Tensor* cache_k,
                         torch::Tensor* cache_v, LayerCapture* capture);
+  // Queries and keys of x (after RoPE) into `capture` (q_proj, k_proj, q, k).
+  void CaptureQk(const torch::Tensor& x, const DecoderContext& ctx, LayerCapture* capture);
 
  private:
   int64_t heads_, kv_heads_;
@@ -39,6 +44,8 @@ class LlamaDecoderLayer : public torch::nn::Module {
   explicit LlamaDecoderLayer(const TextConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const DecoderContext& ctx, torch::Tensor* cache_k,
                         torch::Tensor* cache_v, LayerCapture* capture);
+  // The layer's q/k only (LlamaAttention::CaptureQk of the normed input).
+  void CaptureQk(const torch::Tensor& x, const DecoderContext& ctx, LayerCapture* capture);
 
  private:
   Activation act_;
@@ -54,6 +61,8 @@ class LlamaForCausalLM : public torch::nn::Module {
   torch::Tensor Embed(const torch::Tensor& ids);  // [B, L] -> [B, L, D]
   // Runs layers 0..last_layer. `captures[i]` (nullptr = none) receives layer
   // i's tensors. `cache` (nullptr = none) holds one key/value per layer.
+  // Layer ctx.qk_only_layer (if any, <= last_layer, captured) computes its q/k
+  // only and the loop stops there, returning that layer's input.
   torch::Tensor RunLayers(torch::Tensor h, const DecoderContext& ctx, int64_t last_layer,
                           const std::vector<LayerCapture*>& captures, KvCache* cache);
   torch::Tensor Norm(const torch::Tensor& h);

@@ -191,6 +191,9 @@ Result<ForwardOutput> Model::Forward(const Batch& batch, const ForwardOptions& o
     ctx.rope = MakeRope(offset, l, config_.text.head_dim(), config_.text.rope_theta, device_, dtype_);
     ctx.allowed = AllowedKeys(key_valid, offset, l);
     ctx.options = &options;
+    if (stop_early && options.last_capture_qk_only && options.capture_qk && cache == nullptr) {
+      ctx.qk_only_layer = last;
+    }
     torch::Tensor h = language_model_->RunLayers(EmbedInputs(batch), ctx, last, per_layer, cache);
     for (size_t i = 0; i < out.layers.size(); ++i) {
       const LayerCapture* first = per_layer[resolved[i]];

@@ -47,6 +47,10 @@ struct ForwardOptions {
   bool keep_logits = false;        // return the [B, L, V] logits (memory!)
   // Skip the decoder layers after the last captured one (implies no logits).
   bool stop_after_last_capture = false;
+  // With stop_after_last_capture and capture_qk: the last captured layer
+  // computes only its q/k (input norm, projections, RoPE), not its attention
+  // and MLP; its capture then holds q_proj, k_proj, q, k and nothing else.
+  bool last_capture_qk_only = false;
 };
 
 // Tensors recorded for one decoder layer; undefined unless requested.

@@ -66,6 +66,9 @@ class Trainer {
   const ExampleSource& examples() const { return *source_; }
   // The micro-batches of `epoch`, in training order.
   const std::vector<std::vector<size_t>>& EpochOrder(int64_t epoch);
+  // Examples `indices` collated as Step() collates a micro-batch (on the CPU),
+  // e.g. to replay a run's batches elsewhere (bench/dump_batches.cpp).
+  Result<model::Batch> MakeBatch(const std::vector<size_t>& indices) { return source_->MakeBatch(indices); }
 
  private:
   explicit Trainer(const TrainOptions& options);

@@ -9,6 +9,7 @@
 #include "xmas/train/checkpoint_io.h"
 #include "xmas/train/run_setup.h"
 #include "xmas/train/stage.h"
+#include "xmas/train/threads.h"
 #include "xmas/train/trainer.h"
 #include "xmas/train/trainer_impl.h"
 #include "xmas/util/atomic_file.h"
@@ -71,7 +72,8 @@ Result<std::unique_ptr<Trainer>> Trainer::Create(const TrainOptions& options) {
 
 Status Trainer::Setup() {
   const TrainOptions& o = options_;
-  torch::set_num_threads(static_cast<int>(o.threads));
+  SetTorchThreads(o.threads);
+  log::Debug("train: ", ThreadSettings());
   impl_->world = o.world ? o.world : dist::World::Single();
   dist::World& world = *impl_->world;
   XMAS_RETURN_IF_ERROR(world.AgreeOk(world.is_main() ? PrepareRunDir(o) : Status::Ok()));

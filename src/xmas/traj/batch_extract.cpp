@@ -16,6 +16,13 @@ model::ForwardOptions MakeForwardOptions(const BatchRequest& request) {
   o.compute_logits = request.loss || request.el2n;
   o.keep_logits = request.el2n;
   o.stop_after_last_capture = !o.compute_logits;
+  // The last hooked layer needs no attention or MLP when it is read for q/k
+  // alone (not an embedding layer too).
+  const bool last_is_embed =
+      !o.capture_layers.empty() &&
+      std::find(request.embed_layers.begin(), request.embed_layers.end(), o.capture_layers.back()) !=
+          request.embed_layers.end();
+  o.last_capture_qk_only = o.stop_after_last_capture && o.capture_qk && !last_is_embed;
   return o;
 }
 

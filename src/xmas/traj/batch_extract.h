@@ -32,7 +32,8 @@ struct BatchRequest {
 
 // The Forward options that capture exactly what `request` needs: q/k of the
 // svd layers, attention outputs of the embed layers, logits only for
-// loss/el2n, and no layer after the last hooked one when no logits are needed.
+// loss/el2n, and no layer after the last hooked one when no logits are needed
+// (of that layer only its q/k when it is not an embedding layer).
 model::ForwardOptions MakeForwardOptions(const BatchRequest& request);
 
 struct ExampleValues {

@@ -15,18 +15,36 @@
 namespace xmas::traj {
 namespace fs = std::filesystem;
 
-std::vector<std::vector<size_t>> ShardBatches(size_t rows, int64_t batch_size, int index,
-                                              int count) {
+std::pair<size_t, size_t> ShardRows(size_t rows, size_t window_rows, int index, int count) {
+  const size_t windows = (rows + window_rows - 1) / window_rows;
+  const size_t first = windows * index / count, last = windows * (index + 1) / count;
+  return {std::min(rows, first * window_rows), std::min(rows, last * window_rows)};
+}
+
+std::vector<std::vector<size_t>> WindowBatches(size_t first, size_t last, int64_t batch_size,
+                                               size_t window_rows,
+                                               const std::vector<int64_t>* lengths) {
   const size_t b = static_cast<size_t>(batch_size);
-  const size_t total = (rows + b - 1) / b;
-  const size_t first = total * index / count, last = total * (index + 1) / count;
   std::vector<std::vector<size_t>> out;
-  for (size_t k = first; k < last; ++k) {
-    std::vector<size_t> batch;
-    for (size_t i = k * b; i < std::min(rows, (k + 1) * b); ++i) batch.push_back(i);
-    out.push_back(std::move(batch));
+  for (size_t start = first; start < last; start += window_rows) {
+    std::vector<size_t> rows;
+    for (size_t i = start; i < std::min(last, start + window_rows); ++i) rows.push_back(i);
+    if (lengths != nullptr) {
+      std::stable_sort(rows.begin(), rows.end(), [&](size_t x, size_t y) {
+        return (*lengths)[x - first] > (*lengths)[y - first];
+      });
+    }
+    for (size_t k = 0; k < rows.size(); k += b) {
+      out.emplace_back(rows.begin() + k, rows.begin() + std::min(rows.size(), k + b));
+    }
   }
   return out;
+}
+
+std::vector<std::vector<size_t>> ShardBatches(size_t rows, int64_t batch_size, int index,
+                                              int count) {
+  const auto [first, last] = ShardRows(rows, static_cast<size_t>(batch_size), index, count);
+  return WindowBatches(first, last, batch_size, static_cast<size_t>(batch_size));
 }
 
 namespace {
@@ -67,20 +85,23 @@ Result<std::string> ResolveTokenizer(const ExtractOptions& o, const std::string&
 
 Status EncodeShard(const ExtractOptions& o, const data::Dataset& dataset,
                    const text::Tokenizer& tokenizer, ExtractPlan* plan) {
-  plan->batches = ShardBatches(dataset.size(), o.batch_size, o.shard_index, o.shard_count);
-  plan->first_row = plan->batches.empty() ? 0 : plan->batches.front().front();
-  Progress bar("encode", 0, "rec");
-  for (const auto& batch : plan->batches) {
-    for (size_t i : batch) {
-      XMAS_ASSIGN_OR_RETURN(text::EncodedExample ex,
-                            text::EncodeRecord(tokenizer, dataset, i, plan->template_options));
-      plan->valid.push_back(ex.has_image() && ex.size() > ex.image_end ? 1 : 0);
-      plan->ids.push_back(dataset[i].unique_idx);
-      plan->examples.push_back(std::move(ex));
-      bar.Add(1);
-    }
+  const bool bucket = o.mode == CrossModalMode::kAttention;
+  const size_t window = static_cast<size_t>(o.batch_size * (bucket ? kBucketWindowBatches : 1));
+  const auto [first, last] = ShardRows(dataset.size(), window, o.shard_index, o.shard_count);
+  plan->first_row = first;
+  std::vector<int64_t> lengths;
+  Progress bar("encode", last - first, "rec");
+  for (size_t i = first; i < last; ++i) {
+    XMAS_ASSIGN_OR_RETURN(text::EncodedExample ex,
+                          text::EncodeRecord(tokenizer, dataset, i, plan->template_options));
+    plan->valid.push_back(ex.has_image() && ex.size() > ex.image_end ? 1 : 0);
+    plan->ids.push_back(dataset[i].unique_idx);
+    lengths.push_back(ex.size());
+    plan->examples.push_back(std::move(ex));
+    bar.Add(1);
   }
   bar.Finish();
+  plan->batches = WindowBatches(first, last, o.batch_size, window, bucket ? &lengths : nullptr);
   return Status::Ok();
 }
 

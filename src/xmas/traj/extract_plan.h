@@ -3,15 +3,21 @@
 // examples of this shard, the batches, and the settings recorded in the
 // store's manifest.
 //
-// Batches are runs of batch_size consecutive examples in dataset order, the
-// same for every checkpoint. A shard takes a contiguous run of whole batches,
-// so shard I computes exactly the batches the single process would, and
-// merging the shards reproduces the single-process store bit for bit (even
-// in official mode, whose values depend on the batch's padding).
+// Batches are the same for every checkpoint. Rows are cut, in dataset order,
+// into windows of kBucketWindowBatches batches (attention mode) or of one
+// batch (official mode). In attention mode the rows of a window are sorted by
+// token length (longest first, ties in dataset order) before being cut into
+// batches, so a batch is padded little (its values do not depend on its
+// company); official mode keeps runs of batch_size consecutive rows (its
+// values depend on the batch's padding). A shard takes a contiguous run of
+// whole windows, so shard I computes exactly the batches the single process
+// would, and merging the shards reproduces the single-process store bit for
+// bit.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -48,8 +54,23 @@ struct ExtractPlan {
 // tokenizer, encodes this shard's records. Errors name the file / record.
 Result<ExtractPlan> PlanExtraction(const ExtractOptions& options, const data::Dataset& dataset);
 
+// Batches per window in attention mode (see above).
+constexpr int64_t kBucketWindowBatches = 8;
+
+// Rows [first, last) of shard `index` of `count` over `rows` rows cut into
+// windows of `window_rows`: a contiguous run of whole windows.
+std::pair<size_t, size_t> ShardRows(size_t rows, size_t window_rows, int index, int count);
+
+// Batches of at most `batch_size` over rows [first, last), window by window
+// (`window_rows`, a multiple of batch_size, counted from `first`). With
+// `lengths` (indexed by row - first) a window's rows are sorted by length,
+// longest first, ties by row; without, batches are consecutive rows.
+std::vector<std::vector<size_t>> WindowBatches(size_t first, size_t last, int64_t batch_size,
+                                               size_t window_rows,
+                                               const std::vector<int64_t>* lengths = nullptr);
+
 // The batches of shard `index` of `count` over `rows` examples: contiguous
-// runs of whole batches of `batch_size` (dataset indices).
+// runs of whole batches of `batch_size` (dataset indices), in order.
 std::vector<std::vector<size_t>> ShardBatches(size_t rows, int64_t batch_size, int index,
                                               int count);
 

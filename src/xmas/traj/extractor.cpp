@@ -1,5 +1,6 @@
 #include "xmas/traj/extractor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -9,6 +10,7 @@
 #include "xmas/model/weights.h"
 #include "xmas/store/store.h"
 #include "xmas/train/example_source.h"
+#include "xmas/train/threads.h"
 #include "xmas/traj/export_official.h"
 #include "xmas/traj/extract_plan.h"
 #include "xmas/traj/resume_state.h"
@@ -37,20 +39,22 @@ bool OnlyAnUnstartedStore(const std::string& dir) {
   return !ec;
 }
 
-// The values of one checkpoint, in shard row order.
+// The values of one checkpoint, in shard row order (batches may visit the
+// rows in another order: extract_plan.h).
 struct Columns {
   std::vector<float> svd, loss, el2n;
   std::vector<float> embed, coincide_image, coincide_text, image_embed, text_embed;
 };
 
-std::vector<float> ToVector(const torch::Tensor& t) {
-  torch::Tensor c = t.to(torch::kCPU, torch::kFloat32).contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+// Writes `n` values as row `slot` of a [rows, n] column (sized on first use).
+void Put(std::vector<float>* col, size_t rows, size_t slot, const float* values, size_t n) {
+  if (col->empty()) col->assign(rows * n, 0.0f);
+  std::copy(values, values + n, col->begin() + static_cast<std::ptrdiff_t>(slot * n));
 }
 
-void Append(std::vector<float>* out, const torch::Tensor& t) {
-  const std::vector<float> v = ToVector(t);
-  out->insert(out->end(), v.begin(), v.end());
+void Put(std::vector<float>* col, size_t rows, size_t slot, const torch::Tensor& t) {
+  torch::Tensor c = t.to(torch::kCPU, torch::kFloat32).contiguous();
+  Put(col, rows, slot, c.data_ptr<float>(), static_cast<size_t>(c.numel()));
 }
 
 torch::Tensor Unit(const torch::Tensor& v) { return v / v.norm().clamp_min(1e-12); }
@@ -134,25 +138,27 @@ Result<model::Batch> Runner::MakeBatch(model::Model& model, const std::vector<si
 
 Status Runner::AddValues(const std::vector<ExampleValues>& values, const std::vector<size_t>& rows,
                          bool with_static, Columns* cols) {
+  const size_t n = plan_.rows();
   for (size_t b = 0; b < values.size(); ++b) {
     const ExampleValues& v = values[b];
-    if (plan_.request.svd) cols->svd.insert(cols->svd.end(), v.singular.begin(), v.singular.end());
+    const size_t slot = rows[b] - plan_.first_row;
+    if (plan_.request.svd) Put(&cols->svd, n, slot, v.singular.data(), v.singular.size());
     if ((plan_.request.loss && !v.loss_valid) || (plan_.request.el2n && !v.el2n_valid)) {
       return Status::Internal(dataset_.Where(rows[b]) + ": no answer token to score");
     }
-    if (plan_.request.loss) cols->loss.push_back(v.loss);
-    if (plan_.request.el2n) cols->el2n.push_back(v.el2n);
+    if (plan_.request.loss) Put(&cols->loss, n, slot, &v.loss, 1);
+    if (plan_.request.el2n) Put(&cols->el2n, n, slot, &v.el2n, 1);
     if (!with_static) continue;
     std::vector<torch::Tensor> img, txt;
     for (const auto& p : v.parts) img.push_back(p.image), txt.push_back(p.text);
     if (o_.features.embed) {
-      Append(&cols->embed, CombineEmbedding(v.parts));
-      Append(&cols->coincide_image, Unit(torch::cat(img)));
-      Append(&cols->coincide_text, Unit(torch::cat(txt)));
+      Put(&cols->embed, n, slot, CombineEmbedding(v.parts));
+      Put(&cols->coincide_image, n, slot, Unit(torch::cat(img)));
+      Put(&cols->coincide_text, n, slot, Unit(torch::cat(txt)));
     }
     if (o_.features.clip) {
-      Append(&cols->image_embed, v.parts.back().image);
-      Append(&cols->text_embed, v.parts.back().text);
+      Put(&cols->image_embed, n, slot, v.parts.back().image);
+      Put(&cols->text_embed, n, slot, v.parts.back().text);
     }
   }
   return Status::Ok();
@@ -160,20 +166,22 @@ Status Runner::AddValues(const std::vector<ExampleValues>& values, const std::ve
 
 Status Runner::WriteCheckpoint(int64_t step, bool with_static, const Columns& c,
                                StoreWriter* store) {
-  const int64_t n = static_cast<int64_t>(plan_.rows());
-  auto width = [n](const std::vector<float>& v) { return n ? int64_t(v.size()) / n : 0; };
   if (plan_.request.svd) XMAS_RETURN_IF_ERROR(store->AddCheckpoint(feature::kSvd, step, c.svd.data(), plan_.request.top_k));
   if (plan_.request.loss) XMAS_RETURN_IF_ERROR(store->AddCheckpoint(feature::kLoss, step, c.loss.data(), -1));
   if (plan_.request.el2n) XMAS_RETURN_IF_ERROR(store->AddCheckpoint(feature::kEl2n, step, c.el2n.data(), -1));
   if (!with_static) return Status::Ok();
+  // Widths from the config (features.h), not from the values: a shard without
+  // rows (more shards than batch windows) writes the shapes the others do.
+  const int64_t d = plan_.config.text.hidden_size;
+  const int64_t layers = static_cast<int64_t>(plan_.embed_layers.size());
   if (o_.features.embed) {
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kEmbed, c.embed.data(), width(c.embed)));
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kCoincideImage, c.coincide_image.data(), width(c.coincide_image)));
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kCoincideText, c.coincide_text.data(), width(c.coincide_text)));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kEmbed, c.embed.data(), 2 * d * layers));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kCoincideImage, c.coincide_image.data(), d * layers));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kCoincideText, c.coincide_text.data(), d * layers));
   }
   if (o_.features.clip) {
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kImageEmbed, c.image_embed.data(), width(c.image_embed)));
-    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kTextEmbed, c.text_embed.data(), width(c.text_embed)));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kImageEmbed, c.image_embed.data(), d));
+    XMAS_RETURN_IF_ERROR(store->AddStatic(feature::kTextEmbed, c.text_embed.data(), d));
   }
   return Status::Ok();
 }
@@ -290,7 +298,8 @@ Status Runner::RunCheckpoint(size_t c, StoreWriter* store, ResumeState* state,
 }  // namespace
 
 Result<ExtractSummary> ExtractTrajectories(const ExtractOptions& o) {
-  if (o.threads > 0) torch::set_num_threads(static_cast<int>(o.threads));
+  train::SetTorchThreads(o.threads);
+  log::Debug("trajectories: ", train::ThreadSettings());
   XMAS_ASSIGN_OR_RETURN(torch::Device device, model::ParseDevice(o.device));
   XMAS_ASSIGN_OR_RETURN(torch::Dtype dtype, model::ParseDtype(o.dtype));
   XMAS_ASSIGN_OR_RETURN(data::Dataset dataset, data::Dataset::Load(o.data));
