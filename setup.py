@@ -1,10 +1,12 @@
 """Builds the `xmas` Python package with the project's CMake.
 
 `pip install --no-build-isolation .` runs this: it configures the CMake build
-folder if it has none ($XMAS_BUILD_DIR, default build/, the one
-scripts/build.sh uses, so an existing build is reused), builds the target
-`xmas_python` (the extension modules xmas._core and xmas._torch) for the
-interpreter running pip, and packages them with python/xmas/. No network.
+folder for the interpreter running pip if the folder has no configuration
+yet ($XMAS_BUILD_DIR, default build/, the one scripts/build.sh uses; an
+existing one is reused as configured, after checking that it builds modules
+for the same Python ABI), builds the target `xmas_python` (the extension
+modules xmas._core and xmas._torch) and packages them with python/xmas/.
+No network.
 """
 import os
 import shutil
@@ -25,15 +27,36 @@ class CMakeModule(Extension):
         super().__init__(name, sources=[])
 
 
+def cached_python(build):
+    """The Python_EXECUTABLE an existing build folder was configured with, or None."""
+    with open(os.path.join(build, "CMakeCache.txt")) as f:
+        for line in f:
+            if line.startswith("Python_EXECUTABLE:"):
+                return line.split("=", 1)[1].strip()
+    return None
+
+
+def ext_suffix(python):
+    return subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
 class CMakeBuild(build_ext):
     def run(self):
-        configure = ["cmake", "-S", ROOT, "-B", BUILD, f"-DPython_EXECUTABLE={sys.executable}",
-                     "-DXMAS_BUILD_PYTHON=ON"]
         if not os.path.exists(os.path.join(BUILD, "CMakeCache.txt")):
+            configure = ["cmake", "-S", ROOT, "-B", BUILD, f"-DPython_EXECUTABLE={sys.executable}",
+                         "-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DXMAS_BUILD_TESTS=OFF", "-DXMAS_BUILD_BENCH=OFF"]
             if shutil.which("ninja"):
                 configure += ["-G", "Ninja"]
-            configure += ["-DCMAKE_BUILD_TYPE=RelWithDebInfo", "-DXMAS_BUILD_TESTS=OFF", "-DXMAS_BUILD_BENCH=OFF"]
-        subprocess.run(configure, check=True, stdout=subprocess.DEVNULL)
+            subprocess.run(configure, check=True, stdout=subprocess.DEVNULL)
+        else:  # reuse it as configured (a venv's interpreter is ABI-identical to the one it was made from)
+            python = cached_python(BUILD)
+            if python is None:
+                sys.exit(f"{BUILD}: configured without the Python package (-DXMAS_BUILD_PYTHON=ON)")
+            mine = self.get_ext_filename("x")[1:]
+            if ext_suffix(python) != mine:
+                sys.exit(f"{BUILD} builds modules for {python} ({ext_suffix(python)}), not {sys.executable} "
+                         f"({mine}): set XMAS_BUILD_DIR to another folder")
         jobs = os.environ.get("XMAS_JOBS", str(os.cpu_count() or 1))
         subprocess.run(["cmake", "--build", BUILD, "--target", "xmas_python", "-j", jobs], check=True)
         for ext in self.extensions:
@@ -42,7 +65,6 @@ class CMakeBuild(build_ext):
             target = self.get_ext_fullpath(ext.name)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             shutil.copyfile(built, target)
-
 
 setup(
     packages=["xmas"],
