@@ -21,7 +21,9 @@ PACKAGES=(
   dataset-fashion-mnist   # real photographs for the demo data
   fonts-dejavu-core       # font for the rendered-text demo source
   chromium                # headless check that the HTML report renders (test_eval)
-  python3-numpy           # NumPy reference of the paired bootstrap (test_eval_core)
+  python3-dev pybind11-dev python3-pybind11   # the Python package (python/)
+  python3-numpy python3-torch                 # its arrays; xmas.torch, the Python tests, the bootstrap reference
+  python3-pip python3-setuptools python3-wheel  # pip install --no-build-isolation .
 )
 
 missing=()
