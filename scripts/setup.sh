@@ -18,6 +18,7 @@ PACKAGES=(
   dataset-fashion-mnist   # real photographs for the demo data
   fonts-dejavu-core       # font for the rendered-text demo source
   chromium                # headless check that the HTML report renders (test_eval)
+  python3-torch python3-numpy  # independent reference of the model families (tests/reference)
 )
 
 missing=()

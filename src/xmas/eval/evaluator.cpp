@@ -7,6 +7,7 @@
 #include "xmas/data/image.h"
 #include "xmas/model/batch.h"
 #include "xmas/model/generate.h"
+#include "xmas/model/preprocess.h"
 #include "xmas/model/weights.h"
 #include "xmas/text/chat_template.h"
 #include "xmas/util/atomic_file.h"
@@ -89,10 +90,7 @@ Result<text::EncodedExample> EncodePrompt(const text::Tokenizer& tokenizer, cons
 Result<std::vector<float>> LoadItemImage(const BenchFile& file, const BenchItem& item,
                                          const model::ModelConfig& config, const EvalOptions& options) {
   XMAS_ASSIGN_OR_RETURN(std::string path, ResolveImagePath(file, item.image, options.image_root));
-  data::PreprocessOptions pre;
-  pre.size = static_cast<int>(config.vision.image_size);
-  pre.mode = data::ResizeMode::kPad;
-  return data::LoadImageTensor(path, data::ImageLimits{}, pre);
+  return data::LoadImageTensor(path, data::ImageLimits{}, model::TowerPreprocessing(config));
 }
 
 // Generates the answers of items [begin, end) of `file`.

@@ -1,4 +1,4 @@
-#include "xmas/model/llama.h"
+#include "xmas/model/decoder.h"
 
 #include <cmath>
 
@@ -11,18 +11,33 @@ torch::nn::Linear MakeLinear(int64_t in, int64_t out, bool bias) {
 
 }  // namespace
 
-LlamaAttention::LlamaAttention(const TextConfig& c)
-    : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads) {
-  const int64_t d = c.hidden_size, hd = c.head_dim();
-  q_proj_ = register_module("q_proj", MakeLinear(d, heads_ * hd, c.attention_bias));
-  k_proj_ = register_module("k_proj", MakeLinear(d, kv_heads_ * hd, c.attention_bias));
-  v_proj_ = register_module("v_proj", MakeLinear(d, kv_heads_ * hd, c.attention_bias));
-  o_proj_ = register_module("o_proj", MakeLinear(heads_ * hd, d, c.attention_bias));
+DecoderNorm::DecoderNorm(int64_t dim, NormKind kind, double eps) : kind_(kind), eps_(eps) {
+  weight_ = register_parameter("weight", torch::ones({dim}));
+  if (kind == NormKind::kLayerNorm) bias_ = register_parameter("bias", torch::zeros({dim}));
 }
 
-torch::Tensor LlamaAttention::forward(const torch::Tensor& x, const DecoderContext& ctx,
-                                      torch::Tensor* cache_k, torch::Tensor* cache_v,
-                                      LayerCapture* capture) {
+torch::Tensor DecoderNorm::forward(const torch::Tensor& x) {
+  if (kind_ == NormKind::kLayerNorm) {
+    return torch::layer_norm(x, {x.size(-1)}, weight_, bias_, eps_);
+  }
+  // LLaMA RMSNorm: computed in float32, cast back to x's dtype (as HF does).
+  torch::Tensor h = x.to(torch::kFloat32);
+  h = h * torch::rsqrt(h.pow(2).mean(-1, /*keepdim=*/true) + eps_);
+  return weight_ * h.to(x.scalar_type());
+}
+
+DecoderAttention::DecoderAttention(const TextConfig& c, const DecoderSpec& spec)
+    : heads_(c.num_attention_heads), kv_heads_(c.num_key_value_heads) {
+  const int64_t d = c.hidden_size, hd = c.head_dim();
+  q_proj_ = register_module("q_proj", MakeLinear(d, heads_ * hd, spec.qkv_bias));
+  k_proj_ = register_module("k_proj", MakeLinear(d, kv_heads_ * hd, spec.qkv_bias));
+  v_proj_ = register_module("v_proj", MakeLinear(d, kv_heads_ * hd, spec.qkv_bias));
+  o_proj_ = register_module(spec.o_proj_name, MakeLinear(heads_ * hd, d, spec.o_bias));
+}
+
+torch::Tensor DecoderAttention::forward(const torch::Tensor& x, const DecoderContext& ctx,
+                                        torch::Tensor* cache_k, torch::Tensor* cache_v,
+                                        LayerCapture* capture) {
   const ForwardOptions& opts = *ctx.options;
   torch::Tensor q_lin = q_proj_(x), k_lin = k_proj_(x);
   torch::Tensor q = ApplyRope(SplitHeads(q_lin, heads_), ctx.rope);
@@ -53,57 +68,75 @@ torch::Tensor LlamaAttention::forward(const torch::Tensor& x, const DecoderConte
   return out;
 }
 
-LlamaDecoderLayer::LlamaDecoderLayer(const TextConfig& c) : act_(ParseActivation(c.hidden_act)) {
-  self_attn_ = register_module("self_attn", std::make_shared<LlamaAttention>(c));
+DecoderLayer::DecoderLayer(const TextConfig& c, const DecoderSpec& spec)
+    : act_(ParseActivation(c.hidden_act)), parallel_(spec.parallel_block) {
+  self_attn_ = register_module("self_attn", std::make_shared<DecoderAttention>(c, spec));
   auto mlp = register_module("mlp", std::make_shared<torch::nn::Module>());
-  gate_proj_ = mlp->register_module("gate_proj", MakeLinear(c.hidden_size, c.intermediate_size, false));
-  up_proj_ = mlp->register_module("up_proj", MakeLinear(c.hidden_size, c.intermediate_size, false));
-  down_proj_ = mlp->register_module("down_proj", MakeLinear(c.intermediate_size, c.hidden_size, false));
-  input_layernorm_ = register_module("input_layernorm", RmsNorm(c.hidden_size, c.rms_norm_eps));
-  post_attention_layernorm_ =
-      register_module("post_attention_layernorm", RmsNorm(c.hidden_size, c.rms_norm_eps));
+  const int64_t d = c.hidden_size, m = c.intermediate_size;
+  if (spec.mlp == MlpKind::kGated) {
+    gate_proj_ = mlp->register_module("gate_proj", MakeLinear(d, m, spec.mlp_bias));
+    up_proj_ = mlp->register_module("up_proj", MakeLinear(d, m, spec.mlp_bias));
+    down_proj_ = mlp->register_module("down_proj", MakeLinear(m, d, spec.mlp_bias));
+  } else {
+    up_proj_ = mlp->register_module(spec.mlp_up_name, MakeLinear(d, m, spec.mlp_bias));
+    down_proj_ = mlp->register_module(spec.mlp_down_name, MakeLinear(m, d, spec.mlp_bias));
+  }
+  norm1_ = register_module(spec.norm1_name, std::make_shared<DecoderNorm>(d, spec.norm, spec.norm_eps));
+  if (!parallel_) {
+    norm2_ = register_module(spec.norm2_name, std::make_shared<DecoderNorm>(d, spec.norm, spec.norm_eps));
+  }
 }
 
-torch::Tensor LlamaDecoderLayer::forward(const torch::Tensor& x, const DecoderContext& ctx,
-                                         torch::Tensor* cache_k, torch::Tensor* cache_v,
-                                         LayerCapture* capture) {
-  torch::Tensor h = x + self_attn_->forward(input_layernorm_(x), ctx, cache_k, cache_v, capture);
-  torch::Tensor n = post_attention_layernorm_(h);
-  torch::Tensor out = h + down_proj_(Apply(act_, gate_proj_(n)) * up_proj_(n));
+torch::Tensor DecoderLayer::Mlp(const torch::Tensor& x) {
+  if (gate_proj_) return down_proj_(Apply(act_, gate_proj_(x)) * up_proj_(x));
+  return down_proj_(Apply(act_, up_proj_(x)));
+}
+
+torch::Tensor DecoderLayer::forward(const torch::Tensor& x, const DecoderContext& ctx,
+                                    torch::Tensor* cache_k, torch::Tensor* cache_v,
+                                    LayerCapture* capture) {
+  torch::Tensor out;
+  if (parallel_) {
+    torch::Tensor n = norm1_->forward(x);
+    out = x + self_attn_->forward(n, ctx, cache_k, cache_v, capture) + Mlp(n);
+  } else {
+    torch::Tensor h = x + self_attn_->forward(norm1_->forward(x), ctx, cache_k, cache_v, capture);
+    out = h + Mlp(norm2_->forward(h));
+  }
   if (capture != nullptr && ctx.options->capture_hidden) capture->hidden = out;
   return out;
 }
 
-LlamaForCausalLM::LlamaForCausalLM(const TextConfig& c) : config_(c) {
+DecoderLM::DecoderLM(const TextConfig& c) : config_(c) {
+  const DecoderSpec spec = SpecOf(c);
   model_ = register_module("model", std::make_shared<torch::nn::Module>());
   embed_tokens_ = model_->register_module("embed_tokens", torch::nn::Embedding(c.vocab_size, c.hidden_size));
   layers_ = model_->register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
-    layers_->push_back(std::make_shared<LlamaDecoderLayer>(c));
+    layers_->push_back(std::make_shared<DecoderLayer>(c, spec));
   }
-  norm_ = model_->register_module("norm", RmsNorm(c.hidden_size, c.rms_norm_eps));
+  norm_ = model_->register_module(spec.final_norm_name,
+                                  std::make_shared<DecoderNorm>(c.hidden_size, spec.norm, spec.norm_eps));
   if (!c.tie_word_embeddings) {
-    lm_head_ = register_module("lm_head", MakeLinear(c.hidden_size, c.vocab_size, false));
+    lm_head_ = register_module("lm_head", MakeLinear(c.hidden_size, c.vocab_size, spec.lm_head_bias));
   }
 }
 
-torch::Tensor LlamaForCausalLM::Embed(const torch::Tensor& ids) { return embed_tokens_(ids); }
+torch::Tensor DecoderLM::Embed(const torch::Tensor& ids) { return embed_tokens_(ids); }
 
-torch::Tensor LlamaForCausalLM::RunLayers(torch::Tensor h, const DecoderContext& ctx,
-                                          int64_t last_layer,
-                                          const std::vector<LayerCapture*>& captures,
-                                          KvCache* cache) {
+torch::Tensor DecoderLM::RunLayers(torch::Tensor h, const DecoderContext& ctx, int64_t last_layer,
+                                   const std::vector<LayerCapture*>& captures, KvCache* cache) {
   for (int64_t i = 0; i <= last_layer; ++i) {
     torch::Tensor* ck = cache != nullptr ? &cache->keys[i] : nullptr;
     torch::Tensor* cv = cache != nullptr ? &cache->values[i] : nullptr;
-    h = layers_[i]->as<LlamaDecoderLayer>()->forward(h, ctx, ck, cv, captures[i]);
+    h = layers_[i]->as<DecoderLayer>()->forward(h, ctx, ck, cv, captures[i]);
   }
   return h;
 }
 
-torch::Tensor LlamaForCausalLM::Norm(const torch::Tensor& h) { return norm_(h); }
+torch::Tensor DecoderLM::Norm(const torch::Tensor& h) { return norm_->forward(h); }
 
-torch::Tensor LlamaForCausalLM::Logits(const torch::Tensor& normed) {
+torch::Tensor DecoderLM::Logits(const torch::Tensor& normed) {
   if (lm_head_) return lm_head_(normed);
   return torch::nn::functional::linear(normed, embed_tokens_->weight);
 }
