@@ -42,7 +42,7 @@ struct Flops {
 Flops ForwardFlops(const ModelConfig& c, int64_t batch, int64_t len) {
   const auto& v = c.vision;
   const auto& t = c.text;
-  const double n = v.num_patches() + 1, p = static_cast<double>(c.image_token_count());
+  const double n = v.num_tokens(), p = static_cast<double>(c.image_token_count());
   const double vis_layer = 2.0 * n * (4.0 * v.hidden_size * v.hidden_size + 2.0 * v.hidden_size * v.intermediate_size) +
                            4.0 * n * n * v.hidden_size;
   Flops f;

@@ -22,7 +22,7 @@ PACKAGES=(
   fonts-dejavu-core       # font for the rendered-text demo source
   chromium                # headless check that the HTML report renders (test_eval)
   python3-dev pybind11-dev python3-pybind11   # the Python package (python/)
-  python3-numpy python3-torch                 # its arrays; xmas.torch, the Python tests, the bootstrap reference
+  python3-numpy python3-torch                 # its arrays; xmas.torch, the Python tests, the bootstrap reference, tests/reference
   python3-pip python3-setuptools python3-wheel  # pip install --no-build-isolation .
 )
 

@@ -56,7 +56,7 @@ TEST(ConfigTest, ErrorsNameTheField) {
   EXPECT_NE(err(R"({"text_config": {"num_attention_heads": 32, "num_key_value_heads": 5}})")
                 .find("text_config.num_key_value_heads"),
             std::string::npos);
-  EXPECT_NE(err(R"({"vision_config": {"image_size": 30, "patch_size": 8}})").find("vision_config.patch_size"),
+  EXPECT_NE(err(R"({"vision_config": {"image_size": 6, "patch_size": 8}})").find("vision_config.patch_size"),
             std::string::npos);
   EXPECT_NE(err(R"({"vision_feature_layer": [-2, -5]})").find("vision_feature_layer"), std::string::npos);
   EXPECT_NE(err(R"({"vision_feature_layer": 40})").find("vision_feature_layer"), std::string::npos);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
 #include "xmas/model/batch.h"
@@ -32,6 +33,31 @@ inline ModelConfig MicroConfig() {
   c.text.rope_theta = 500.0;
   c.image_token_index = 50;
   return c;
+}
+
+// MicroConfig with the decoder of `family` (family.h) and that family's
+// distinctive options on: q/k/v biases (stablelm), partial rotary (stablelm
+// 0.25 -> 2 of 8 features, phi 0.5 -> 4), tied head (qwen2).
+inline ModelConfig FamilyConfig(const std::string& family) {
+  ModelConfig c = MicroConfig();
+  c.text.model_type = family;
+  if (family == "stablelm") {
+    c.text.partial_rotary_factor = 0.25;
+    c.text.use_qkv_bias = true;
+  } else if (family == "phi") {
+    c.text.partial_rotary_factor = 0.5;
+    c.text.hidden_act = "gelu_new";
+  } else if (family == "qwen2") {
+    c.text.tie_word_embeddings = true;
+  } else if (family == "mistral") {
+    c.text.sliding_window = 64;
+  }
+  return c;
+}
+
+inline const std::vector<std::string>& AllFamilies() {
+  static const std::vector<std::string> kNames = {"llama", "mistral", "qwen2", "stablelm", "phi"};
+  return kNames;
 }
 
 inline std::shared_ptr<Model> MakeModel(const ModelConfig& c, uint64_t seed = 7) {

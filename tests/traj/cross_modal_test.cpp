@@ -13,17 +13,15 @@ namespace {
 
 // docs/method.md §3 written plainly: S = softmax_rows(K Qᵀ/√D) over all L positions, no
 // masks; rows image_end..L-1, columns image_begin..image_end-1. K is widened
-// to Q's width by repeating each kv head for its group of query heads.
+// to Q's width as the authors' torch.repeat_interleave(k, H/Hkv, dim=-1):
+// widened column x holds key feature x / (H/Hkv).
 std::vector<std::vector<double>> NaiveOfficial(const torch::Tensor& qp, const torch::Tensor& kp,
                                                int64_t heads, int64_t kv_heads, int64_t ib,
                                                int64_t ie) {
-  const int64_t L = qp.size(0), D = qp.size(1), d = D / heads, group = heads / kv_heads;
+  const int64_t L = qp.size(0), D = qp.size(1), group = heads / kv_heads;
   auto q = qp.accessor<float, 2>();
   auto k = kp.accessor<float, 2>();
-  auto kw = [&](int64_t pos, int64_t col) {  // widened K[pos][col]
-    const int64_t head = col / d, within = col % d;
-    return double(k[pos][(head / group) * d + within]);
-  };
+  auto kw = [&](int64_t pos, int64_t col) { return double(k[pos][col / group]); };  // widened K
   std::vector<std::vector<double>> out;
   for (int64_t r = ie; r < L; ++r) {
     std::vector<double> logits(L);
@@ -91,6 +89,21 @@ TEST(CrossModal, OfficialMatchesNaiveLoops) {
     torch::Tensor got = OfficialCrossModal(q, k, heads, kv, span);
     ExpectClose(got, NaiveOfficial(q, k, heads, kv, 2, 7));
   }
+}
+
+// The authors' widening on a case small enough to write out: Hkv = 1,
+// H = 2, d = 2, so key features [a, b] become [a, a, b, b] (repeat_interleave),
+// not [a, b, a, b] (repeating the whole head, as the model's repeat_kv does).
+TEST(CrossModal, OfficialWidensKeysFeatureByFeature) {
+  torch::Tensor q = torch::tensor({{1.f, 0.f, 0.f, 0.f}, {0.f, 0.f, 1.f, 0.f}, {0.f, 0.f, 0.f, 0.f}});
+  torch::Tensor k = torch::tensor({{0.f, 0.f}, {0.f, 0.f}, {3.f, 0.f}});  // row 2: a = 3, b = 0
+  ExampleSpan span{0, 2, 3, 3};
+  torch::Tensor got = OfficialCrossModal(q, k, 2, 1, span);
+  // Widened key row 2 = [3, 3, 0, 0]: logits against q rows 0, 1, 2 are 3/2, 0, 0.
+  const double z = std::exp(1.5) + 2.0;
+  ASSERT_EQ(got.size(0), 1);
+  EXPECT_NEAR(got[0][0].item<double>(), std::exp(1.5) / z, 1e-6);
+  EXPECT_NEAR(got[0][1].item<double>(), 1.0 / z, 1e-6);
 }
 
 TEST(CrossModal, AttentionMatchesNaiveLoops) {

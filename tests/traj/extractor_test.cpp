@@ -174,8 +174,8 @@ TEST(Extract, OfficialModeMatchesNaiveMatrixOnTheSameBatches) {
     for (const auto& layer : out->layers) {
       torch::Tensor q = layer.q_proj[b].to(torch::kFloat64);
       torch::Tensor k = layer.k_proj[b].to(torch::kFloat64);
-      // repeat_kv on the width: kv head j serves query heads j*G .. j*G+G-1
-      k = k.view({L, -1, 1, cfg.head_dim()}).repeat({1, 1, G, 1}).view({L, -1});
+      // the authors' torch.repeat_interleave(k, G, dim=-1): each feature G times
+      k = k.unsqueeze(2).expand({L, k.size(1), G}).reshape({L, -1});
       torch::Tensor s_full = torch::softmax(torch::matmul(k, q.t()) / std::sqrt(double(q.size(1))), -1);
       sum += s_full.narrow(0, ie, L - ie).narrow(1, ib, ie - ib);
     }

@@ -1,10 +1,12 @@
-// `xmas model init|info`: create a randomly initialised model directory
-// (config.json + model.safetensors) from a preset, and summarise one.
+// `xmas model init|info|check`: create a randomly initialised model directory
+// (config.json + model.safetensors) from a preset, summarise one, and check
+// that a checkpoint folder loads exactly (model_check.h).
 #include <iostream>
 #include <memory>
 
 #include "command.h"
 #include "xmas/model/config.h"
+#include "xmas/model/model_check.h"
 #include "xmas/model/model_dir.h"
 
 namespace {
@@ -42,6 +44,21 @@ void AddModelInfo(CLI::App& app) {
   });
 }
 
+void AddModelCheck(CLI::App& app) {
+  auto* group = xmas::cli::GetOrAddGroup(app, "model", "Create and inspect model directories");
+  auto* cmd = group->add_subcommand(
+      "check", "Report what xmas makes of a checkpoint folder (family, sizes, tokenizer, template, "
+               "preprocessing, image tokens) and whether every tensor matches; exit 1 if it cannot load");
+  auto dir = std::make_shared<std::string>();
+  cmd->add_option("DIR", *dir, "Checkpoint folder with config.json and safetensors")->required();
+  xmas::cli::SetAction(cmd, [dir]() -> xmas::Status {
+    xmas::model::ModelCheckReport report = xmas::model::CheckModelDir(*dir);
+    std::cout << report.text << (report.status.ok() ? "check: OK\n" : "check: FAILED\n") << std::flush;
+    return report.status;
+  });
+}
+
+XMAS_COMMAND("model check", AddModelCheck);
 XMAS_COMMAND("model info", AddModelInfo);
 XMAS_COMMAND("model init", AddModelInit);
 

@@ -7,6 +7,7 @@
 #include "xmas/model/batch.h"
 #include "xmas/model/device.h"
 #include "xmas/model/generate.h"
+#include "xmas/model/preprocess.h"
 #include "xmas/model/weights.h"
 #include "xmas/text/chat_template.h"
 #include "xmas/train/example_source.h"

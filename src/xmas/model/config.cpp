@@ -1,6 +1,7 @@
 #include "xmas/model/config.h"
 
-#include <nlohmann/json.hpp>
+#include "xmas/model/config_json.h"
+#include "xmas/model/family.h"
 
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"
@@ -8,57 +9,8 @@
 namespace xmas::model {
 namespace {
 
-using Json = nlohmann::json;
-
-bool IsKnownActivation(const std::string& name) {
-  return name == "gelu" || name == "quick_gelu" || name == "gelu_pytorch_tanh" ||
-         name == "gelu_new" || name == "silu" || name == "relu";
-}
-
-// Reads JSON fields with the file and the dotted field name in every error.
-class FieldReader {
- public:
-  FieldReader(const Json& object, std::string source, std::string prefix)
-      : object_(object), source_(std::move(source)), prefix_(std::move(prefix)) {}
-
-  template <typename T>
-  void Read(const char* key, T* out) {
-    if (!status_.ok() || !object_.contains(key) || object_[key].is_null()) return;
-    const Json& value = object_[key];
-    bool ok = false;
-    if constexpr (std::is_same_v<T, bool>) {
-      ok = value.is_boolean();
-    } else if constexpr (std::is_integral_v<T>) {
-      ok = value.is_number_integer();
-    } else if constexpr (std::is_floating_point_v<T>) {
-      ok = value.is_number();
-    } else {
-      ok = value.is_string();
-    }
-    if (!ok) {
-      status_ = Status::InvalidInput(source_ + ": field '" + prefix_ + key + "': expected " +
-                                     ExpectedName<T>() + ", got " + value.dump());
-      return;
-    }
-    *out = value.get<T>();
-  }
-  const Status& status() const { return status_; }
-
- private:
-  template <typename T>
-  static const char* ExpectedName() {
-    if constexpr (std::is_same_v<T, bool>) return "a boolean";
-    else if constexpr (std::is_integral_v<T>) return "an integer";
-    else if constexpr (std::is_floating_point_v<T>) return "a number";
-    else return "a string";
-  }
-  const Json& object_;
-  std::string source_, prefix_;
-  Status status_;
-};
-
 Status ReadVision(const Json& j, const std::string& source, VisionConfig* v) {
-  FieldReader r(j, source, "vision_config.");
+  JsonFields r(j, source, "vision_config.");
   r.Read("hidden_size", &v->hidden_size);
   r.Read("intermediate_size", &v->intermediate_size);
   r.Read("num_hidden_layers", &v->num_hidden_layers);
@@ -68,35 +20,71 @@ Status ReadVision(const Json& j, const std::string& source, VisionConfig* v) {
   r.Read("patch_size", &v->patch_size);
   r.Read("layer_norm_eps", &v->layer_norm_eps);
   r.Read("hidden_act", &v->hidden_act);
+  if (v->is_siglip()) r.Read("vision_use_head", &v->vision_use_head);
   return r.status();
 }
 
+// rope_scaling: absent, null or the "default" kind (plain RoPE).
+Status CheckRopeScaling(JsonFields& r) {
+  if (!r.Has("rope_scaling")) return r.status();
+  const Json& v = r.object()["rope_scaling"];
+  const Json kind = v.is_object() ? v.value("rope_type", v.value("type", Json())) : Json();
+  if (!(kind.is_string() && kind == "default")) {
+    r.Fail("rope_scaling", v.dump() + " is not supported (supported: null, {\"rope_type\": \"default\"})");
+  }
+  return r.status();
+}
+
+// The family named by model_type (absent: llama, LlavaConfig's default) and
+// its HF class, when architectures names one.
+Result<const DecoderFamily*> TextFamily(const Json& j, const std::string& source) {
+  JsonFields r(j, source, "text_config.");
+  std::string type = "llama";
+  r.Read("model_type", &type);
+  XMAS_RETURN_IF_ERROR(r.status());
+  const DecoderFamily* family = FindFamily(type);
+  if (family == nullptr) {
+    r.Fail("model_type", "'" + type + "' is not a supported decoder family (supported: " +
+                             JoinNames(FamilyNames()) + ")");
+    return r.status();
+  }
+  if (j.contains("architectures") && j["architectures"].is_array()) {
+    for (const auto& a : j["architectures"]) {
+      if (!(a.is_string() && a == family->hf_class)) {
+        r.Fail("architectures", a.dump() + " does not match model_type '" + type + "' (expected \"" +
+                                    family->hf_class + "\")");
+      }
+    }
+  }
+  XMAS_RETURN_IF_ERROR(r.status());
+  return family;
+}
+
 Status ReadText(const Json& j, const std::string& source, TextConfig* t) {
-  FieldReader r(j, source, "text_config.");
+  XMAS_ASSIGN_OR_RETURN(const DecoderFamily* family, TextFamily(j, source));
+  *t = family->defaults();
+  JsonFields r(j, source, "text_config.");
   r.Read("vocab_size", &t->vocab_size);
   r.Read("hidden_size", &t->hidden_size);
   r.Read("intermediate_size", &t->intermediate_size);
   r.Read("num_hidden_layers", &t->num_hidden_layers);
   r.Read("num_attention_heads", &t->num_attention_heads);
-  t->num_key_value_heads = t->num_attention_heads;  // HF: None means no grouping
   r.Read("num_key_value_heads", &t->num_key_value_heads);
+  if (t->num_key_value_heads == 0) t->num_key_value_heads = t->num_attention_heads;  // None: no grouping
   r.Read("max_position_embeddings", &t->max_position_embeddings);
-  r.Read("rms_norm_eps", &t->rms_norm_eps);
   r.Read("rope_theta", &t->rope_theta);
-  r.Read("attention_bias", &t->attention_bias);
   r.Read("tie_word_embeddings", &t->tie_word_embeddings);
   r.Read("hidden_act", &t->hidden_act);
-  XMAS_RETURN_IF_ERROR(r.status());
-  if (j.contains("rope_scaling") && !j["rope_scaling"].is_null()) {
-    return Status::InvalidInput(source + ": field 'text_config.rope_scaling': not supported (" +
-                                j["rope_scaling"].dump() + ")");
+  if (r.Has("head_dim") && r.status().ok()) {
+    int64_t head_dim = 0;
+    r.Read("head_dim", &head_dim);
+    if (r.status().ok() && t->num_attention_heads > 0 && head_dim != t->head_dim()) {
+      r.Fail("head_dim", std::to_string(head_dim) + " differs from hidden_size / num_attention_heads = " +
+                             std::to_string(t->head_dim()) + " (not supported)");
+    }
   }
-  if (j.contains("model_type") && j["model_type"].is_string() &&
-      j["model_type"] != "llama" && j["model_type"] != "mistral") {
-    log::Warn(source, ": text_config.model_type '", j["model_type"].get<std::string>(),
-              "' is read as a LLaMA-style decoder");
-  }
-  return Status::Ok();
+  XMAS_RETURN_IF_ERROR(CheckRopeScaling(r));
+  return family->read(r, t);
 }
 
 // LlavaConfig's default tower when vision_config is absent: CLIP ViT-L/14-336.
@@ -115,8 +103,18 @@ VisionConfig ClipClassDefaults() {
   return v;
 }
 
+// SiglipVisionConfig's class defaults (SigLIP base, patch 16 at 224).
+VisionConfig SiglipClassDefaults() {
+  VisionConfig v = ClipClassDefaults();
+  v.model_type = "siglip_vision_model";
+  v.patch_size = 16;
+  v.layer_norm_eps = 1e-6;
+  v.hidden_act = "gelu_pytorch_tanh";
+  return v;
+}
+
 Status ReadTop(const Json& j, const std::string& source, ModelConfig* c) {
-  FieldReader r(j, source, "");
+  JsonFields r(j, source, "");
   r.Read("mm_projector_type", &c->projector_type);
   r.Read("projector_hidden_act", &c->projector_hidden_act);
   r.Read("vision_feature_select_strategy", &c->vision_feature_select_strategy);
@@ -133,9 +131,74 @@ Status ReadTop(const Json& j, const std::string& source, ModelConfig* c) {
                                 "(several layers are not supported), got " +
                                 j["vision_feature_layer"].dump());
   }
-  FieldReader layer(j, source, "");
+  JsonFields layer(j, source, "");
   layer.Read("vision_feature_layer", &c->vision_feature_layer);
   return layer.status();
+}
+
+// Why a known non-llava model_type is refused (others get the generic message).
+const char* RefusalReason(const std::string& type) {
+  static const std::pair<const char*, const char*> kKnown[] = {
+      {"llava_llama", "the original LLaVA repository's flat layout (mm_* fields) is not supported yet"},
+      {"llava_mistral", "the original LLaVA repository's flat layout (mm_* fields) is not supported yet"},
+      {"tinyllava", "the TinyLLaVA Factory layout is not supported yet"},
+      {"qwen2_vl", "Qwen2-VL is not a LLaVA-style model (M-RoPE, dynamic resolution)"},
+      {"qwen2_5_vl", "Qwen2.5-VL is not a LLaVA-style model (M-RoPE, dynamic resolution)"},
+      {"llava_next", "LLaVA-NeXT's any-resolution image tiling is not supported"},
+      {"llava_onevision", "LLaVA-OneVision's any-resolution image tiling is not supported"},
+  };
+  for (const auto& [name, reason] : kKnown) {
+    if (type == name) return reason;
+  }
+  return "not a supported model type";
+}
+
+// Top-level fields that only a flat config (LLM fields at the top, no
+// text_config: original LLaVA, TinyLLaVA v1) has.
+constexpr const char* kFlatMarkers[] = {"hidden_size", "num_hidden_layers", "num_attention_heads",
+                                        "mm_vision_tower", "mm_hidden_size", "vision_tower"};
+
+// model_type, architectures and the nesting: only the HF llava layout
+// (LlavaForConditionalGeneration, text_config + vision_config) is read.
+Status CheckLayout(const Json& j, const std::string& source) {
+  JsonFields r(j, source, "");
+  std::string type = "llava";
+  r.Read("model_type", &type);
+  if (r.status().ok() && type != "llava") {
+    r.Fail("model_type", "'" + type + "': " + RefusalReason(type) + " (supported: llava)");
+  }
+  if (r.status().ok() && j.contains("architectures")) {
+    if (!j["architectures"].is_array()) r.Fail("architectures", "expected an array of class names");
+    for (const auto& a : j["architectures"]) {
+      if (r.status().ok() && !(a.is_string() && a == "LlavaForConditionalGeneration")) {
+        r.Fail("architectures", a.dump() + " is not supported (supported: LlavaForConditionalGeneration)");
+      }
+    }
+  }
+  for (const char* key : kFlatMarkers) {
+    if (r.status().ok() && j.contains(key) && !j.contains("text_config")) {
+      r.Fail(key, "a flat config (LLM fields at the top level, as the original LLaVA repository and "
+                  "TinyLLaVA v1 write them) is not supported yet; xmas reads the HF llava layout "
+                  "(text_config + vision_config)");
+    }
+  }
+  for (const char* key : {"text_config", "vision_config"}) {
+    if (r.status().ok() && j.contains(key) && !j[key].is_object()) r.Fail(key, "expected an object");
+  }
+  return r.status();
+}
+
+// The class defaults of vision_config.model_type (absent: CLIP, LlavaConfig's default).
+Result<VisionConfig> VisionDefaults(const Json& v, const std::string& source) {
+  JsonFields r(v, source, "vision_config.");
+  std::string type = "clip_vision_model";
+  r.Read("model_type", &type);
+  XMAS_RETURN_IF_ERROR(r.status());
+  if (type == "clip_vision_model") return ClipClassDefaults();
+  if (type == "siglip_vision_model") return SiglipClassDefaults();
+  r.Fail("model_type", "'" + type + "' is not a supported vision tower (supported: clip_vision_model, "
+                                    "siglip_vision_model)");
+  return r.status();
 }
 
 // Sizes are also capped, so a hostile config.json cannot make the model
@@ -145,6 +208,12 @@ Status CheckPositive(const std::string& field, int64_t value) {
   if (value > 0 && value <= limit) return Status::Ok();
   return Status::InvalidInput("field '" + field + "': must be in 1.." + std::to_string(limit) + ", got " +
                               std::to_string(value));
+}
+
+Status CheckActivation(const std::string& field, const std::string& name) {
+  if (IsKnownActivation(name)) return Status::Ok();
+  return Status::InvalidInput("field '" + field + "': unknown activation '" + name + "' (supported: " +
+                              JoinNames(KnownActivations()) + ")");
 }
 
 Status ValidateVision(const VisionConfig& v) {
@@ -160,16 +229,40 @@ Status ValidateVision(const VisionConfig& v) {
                                 std::to_string(v.num_attention_heads) + " does not divide hidden_size " +
                                 std::to_string(v.hidden_size));
   }
-  if (v.image_size % v.patch_size != 0) {
+  if (v.image_size < v.patch_size) {
     return Status::InvalidInput("field 'vision_config.patch_size': " + std::to_string(v.patch_size) +
-                                " does not divide image_size " + std::to_string(v.image_size));
+                                " is larger than image_size " + std::to_string(v.image_size));
+  }
+  if (v.model_type != "clip_vision_model" && v.model_type != "siglip_vision_model") {
+    return Status::InvalidInput("field 'vision_config.model_type': '" + v.model_type +
+                                "' is not a supported vision tower (supported: clip_vision_model, siglip_vision_model)");
   }
   if (!(v.layer_norm_eps > 0)) {
     return Status::InvalidInput("field 'vision_config.layer_norm_eps': must be positive");
   }
-  if (!IsKnownActivation(v.hidden_act)) {
-    return Status::InvalidInput("field 'vision_config.hidden_act': unknown activation '" +
-                                v.hidden_act + "'");
+  XMAS_RETURN_IF_ERROR(CheckActivation("vision_config.hidden_act", v.hidden_act));
+  return Status::Ok();
+}
+
+// What only some families allow: partial rotary sizes, a tied head with a bias.
+Status ValidateFamily(const TextConfig& t) {
+  const DecoderFamily* family = FindFamily(t.model_type);
+  if (family == nullptr) {
+    return Status::InvalidInput("field 'text_config.model_type': '" + t.model_type +
+                                "' is not a supported decoder family (supported: " + JoinNames(FamilyNames()) + ")");
+  }
+  if (!(t.partial_rotary_factor > 0 && t.partial_rotary_factor <= 1) || t.rotary_dim() % 2 != 0 ||
+      t.rotary_dim() < 2) {
+    return Status::InvalidInput("field 'text_config.partial_rotary_factor': " +
+                                std::to_string(t.partial_rotary_factor) + " x head size " +
+                                std::to_string(t.head_dim()) + " must give an even rotary size >= 2");
+  }
+  if (t.sliding_window < 0) {
+    return Status::InvalidInput("field 'text_config.sliding_window': must not be negative");
+  }
+  if (t.tie_word_embeddings && family->spec(t).lm_head_bias) {
+    return Status::InvalidInput("field 'tie_word_embeddings': a tied LM head with a bias (" + t.model_type +
+                                ") is not supported");
   }
   return Status::Ok();
 }
@@ -193,20 +286,17 @@ Status ValidateText(const TextConfig& t) {
                                 " does not divide num_attention_heads " +
                                 std::to_string(t.num_attention_heads));
   }
-  if (!(t.rms_norm_eps > 0) || !(t.rope_theta > 0)) {
-    return Status::InvalidInput("field 'text_config.rms_norm_eps'/'rope_theta': must be positive");
+  if (!(t.rms_norm_eps > 0) || !(t.layer_norm_eps > 0) || !(t.rope_theta > 0)) {
+    return Status::InvalidInput("field 'text_config.rms_norm_eps'/'layer_norm_eps'/'rope_theta': must be positive");
   }
-  if (!IsKnownActivation(t.hidden_act)) {
-    return Status::InvalidInput("field 'text_config.hidden_act': unknown activation '" +
-                                t.hidden_act + "'");
-  }
-  return Status::Ok();
+  XMAS_RETURN_IF_ERROR(CheckActivation("text_config.hidden_act", t.hidden_act));
+  return ValidateFamily(t);
 }
 
 }  // namespace
 
 int64_t ModelConfig::image_token_count() const {
-  return vision.num_patches() + (vision_feature_select_strategy == "full" ? 1 : 0);
+  return vision.num_tokens() - (drops_first_token() ? 1 : 0);
 }
 
 int64_t ModelConfig::resolved_feature_layer() const {
@@ -221,13 +311,11 @@ Status Validate(const ModelConfig& c) {
     return Status::InvalidInput("field 'mm_projector_type': expected 'mlp2x_gelu' or 'linear', got '" +
                                 c.projector_type + "'");
   }
-  if (!IsKnownActivation(c.projector_hidden_act)) {
-    return Status::InvalidInput("field 'projector_hidden_act': unknown activation '" +
-                                c.projector_hidden_act + "'");
-  }
-  if (c.vision_feature_select_strategy != "default" && c.vision_feature_select_strategy != "full") {
-    return Status::InvalidInput("field 'vision_feature_select_strategy': expected 'default' or 'full', got '" +
-                                c.vision_feature_select_strategy + "'");
+  XMAS_RETURN_IF_ERROR(CheckActivation("projector_hidden_act", c.projector_hidden_act));
+  const std::string& s = c.vision_feature_select_strategy;
+  if (s != "default" && s != "full" && s != "patch" && s != "cls_patch") {
+    return Status::InvalidInput("field 'vision_feature_select_strategy': '" + s +
+                                "' is not supported (supported: default, full, patch, cls_patch)");
   }
   const int64_t layer = c.resolved_feature_layer();
   if (layer < 0 || layer > c.vision.num_hidden_layers) {
@@ -253,15 +341,16 @@ Result<ModelConfig> ConfigFromJson(const std::string& json_text, const std::stri
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidInput(source + ": not a JSON object");
   }
+  XMAS_RETURN_IF_ERROR(CheckLayout(j, source));
   ModelConfig c;
   c.text = TextConfig{};
-  if (j.contains("vision_config") && j["vision_config"].is_object()) {
-    c.vision = ClipClassDefaults();
+  if (j.contains("vision_config")) {
+    XMAS_ASSIGN_OR_RETURN(c.vision, VisionDefaults(j["vision_config"], source));
     XMAS_RETURN_IF_ERROR(ReadVision(j["vision_config"], source, &c.vision));
   } else {
     c.vision = LlavaDefaultVision();
   }
-  if (j.contains("text_config") && j["text_config"].is_object()) {
+  if (j.contains("text_config")) {
     XMAS_RETURN_IF_ERROR(ReadText(j["text_config"], source, &c.text));
   }
   XMAS_RETURN_IF_ERROR(ReadTop(j, source, &c));
@@ -273,22 +362,26 @@ Result<ModelConfig> ConfigFromJson(const std::string& json_text, const std::stri
 std::string ConfigToJson(const ModelConfig& c) {
   const VisionConfig& v = c.vision;
   const TextConfig& t = c.text;
-  Json vision = {{"model_type", "clip_vision_model"}, {"hidden_size", v.hidden_size},
+  Json vision = {{"model_type", v.model_type}, {"hidden_size", v.hidden_size},
                  {"intermediate_size", v.intermediate_size},
                  {"num_hidden_layers", v.num_hidden_layers},
                  {"num_attention_heads", v.num_attention_heads},
                  {"num_channels", v.num_channels}, {"image_size", v.image_size},
                  {"patch_size", v.patch_size}, {"layer_norm_eps", v.layer_norm_eps},
                  {"hidden_act", v.hidden_act}};
-  Json text = {{"model_type", "llama"}, {"vocab_size", t.vocab_size},
+  if (v.is_siglip()) vision["vision_use_head"] = v.vision_use_head;
+  Json text = {{"model_type", t.model_type}, {"vocab_size", t.vocab_size},
                {"hidden_size", t.hidden_size}, {"intermediate_size", t.intermediate_size},
                {"num_hidden_layers", t.num_hidden_layers},
                {"num_attention_heads", t.num_attention_heads},
                {"num_key_value_heads", t.num_key_value_heads},
                {"max_position_embeddings", t.max_position_embeddings},
-               {"rms_norm_eps", t.rms_norm_eps}, {"rope_theta", t.rope_theta},
-               {"attention_bias", t.attention_bias},
+               {"rope_theta", t.rope_theta},
                {"tie_word_embeddings", t.tie_word_embeddings}, {"hidden_act", t.hidden_act}};
+  if (const DecoderFamily* family = FindFamily(t.model_type)) {
+    text["architectures"] = {family->hf_class};
+    family->write(t, &text);
+  }
   Json j = {{"architectures", {"LlavaForConditionalGeneration"}},
             {"model_type", "llava"},
             {"vision_config", vision},
@@ -304,6 +397,12 @@ std::string ConfigToJson(const ModelConfig& c) {
             {"tie_word_embeddings", t.tie_word_embeddings},
             {"torch_dtype", c.torch_dtype}};
   return j.dump(2) + "\n";
+}
+
+std::string ArchitectureName(const ModelConfig& c) {
+  const DecoderFamily* family = FindFamily(c.text.model_type);
+  return "llava: " + c.vision.model_type + " tower + " + c.text.model_type + " decoder" +
+         (family != nullptr ? std::string(" (") + family->hf_class + ")" : std::string());
 }
 
 Result<ModelConfig> LoadConfig(const std::string& path) {

@@ -23,8 +23,15 @@
 
 namespace xmas::model {
 
-// CLIP ViT (HF CLIPVisionConfig).
+// The vision tower: CLIP ViT (HF CLIPVisionConfig) or SigLIP
+// (SiglipVisionConfig). CLIP: class token, patch convolution without bias,
+// pre-LayerNorm. SigLIP: no class token, patch convolution with bias, no
+// pre-LayerNorm, gelu-tanh, an attention-pooling head (unused by LLaVA,
+// loaded when vision_use_head). Both: post-LayerNorm (unused by LLaVA), and
+// image_size // patch_size patches per side (a remainder is cut off, as the
+// strided convolution of HF does: SigLIP 384/14 -> 27 x 27).
 struct VisionConfig {
+  std::string model_type = "clip_vision_model";  // | "siglip_vision_model"
   int64_t hidden_size = 1024;
   int64_t intermediate_size = 4096;
   int64_t num_hidden_layers = 24;
@@ -34,14 +41,21 @@ struct VisionConfig {
   int64_t patch_size = 14;
   double layer_norm_eps = 1e-5;
   std::string hidden_act = "quick_gelu";  // "quick_gelu" | "gelu" | "gelu_pytorch_tanh"
+  bool vision_use_head = true;            // SigLIP: the pooling head's weights exist
 
+  bool is_siglip() const { return model_type == "siglip_vision_model"; }
+  bool has_class_token() const { return !is_siglip(); }
   int64_t grid() const { return image_size / patch_size; }    // patches per side
   int64_t num_patches() const { return grid() * grid(); }      // without the class token
+  int64_t num_tokens() const { return num_patches() + (has_class_token() ? 1 : 0); }  // per hidden state
   int64_t head_dim() const { return hidden_size / num_attention_heads; }
 };
 
-// LLaMA-family decoder (HF LlamaConfig).
+// The decoder: the union of the HF config fields of the supported decoder
+// families (family.h). `model_type` names the family; which fields a family
+// reads, writes and uses, and its HF class defaults, are in its family_*.cpp.
 struct TextConfig {
+  std::string model_type = "llama";  // llama | mistral | qwen2 | stablelm | phi (family.h)
   int64_t vocab_size = 32000;
   int64_t hidden_size = 4096;
   int64_t intermediate_size = 11008;
@@ -49,13 +63,24 @@ struct TextConfig {
   int64_t num_attention_heads = 32;
   int64_t num_key_value_heads = 32;  // grouped-query attention when < num_attention_heads
   int64_t max_position_embeddings = 2048;
-  double rms_norm_eps = 1e-6;
+  double rms_norm_eps = 1e-6;     // RMSNorm families (llama, mistral, qwen2)
+  double layer_norm_eps = 1e-5;   // LayerNorm families (stablelm, phi)
   double rope_theta = 10000.0;
-  bool attention_bias = false;  // q/k/v/o biases (LLaMA: none)
+  // Share of each head's features RoPE rotates (the first
+  // int(head_dim * factor)); the rest pass through. stablelm 0.25, phi-2 0.4.
+  double partial_rotary_factor = 1.0;
+  bool attention_bias = false;  // llama/mistral: q/k/v/o biases
+  bool use_qkv_bias = false;    // stablelm: q/k/v biases
+  bool mlp_bias = false;        // llama: gate/up/down biases
+  int64_t sliding_window = 0;   // mistral: keys further back are not seen (0 = none)
   bool tie_word_embeddings = false;  // LM head shares embed_tokens.weight
-  std::string hidden_act = "silu";   // SwiGLU gate activation
+  std::string hidden_act = "silu";   // MLP activation (the SwiGLU gate's where gated)
 
   int64_t head_dim() const { return hidden_size / num_attention_heads; }
+  // Features per head RoPE rotates (HF: int(partial_rotary_factor * head_dim)).
+  int64_t rotary_dim() const {
+    return static_cast<int64_t>(partial_rotary_factor * static_cast<double>(head_dim()));
+  }
 };
 
 struct ModelConfig {
@@ -67,7 +92,9 @@ struct ModelConfig {
   // hidden_states (embeddings after pre_layrnorm = 0, layer i output = i);
   // negative counts from the end: -1 = last layer, -2 = penultimate.
   int64_t vision_feature_layer = -2;
-  // "default" drops the class token (LLaVA), "full" keeps it.
+  // "default" (HF) / "patch" (TinyLLaVA) drop the first token of the hidden
+  // state -- CLIP's class token; with SigLIP, which has none, the first patch,
+  // as both references do -- "full" / "cls_patch" keep every token.
   std::string vision_feature_select_strategy = "default";
   // The placeholder id the chat template fills the image block with. The
   // model ignores ids inside an image block, so it may lie outside the vocabulary.
@@ -77,6 +104,9 @@ struct ModelConfig {
   int64_t eos_token_id = 2;
   std::string torch_dtype = "float32";  // dtype weights are written in
 
+  bool drops_first_token() const {
+    return vision_feature_select_strategy == "default" || vision_feature_select_strategy == "patch";
+  }
   // Image positions one image occupies in the LLM sequence (576 for ViT-L/14-336).
   int64_t image_token_count() const;
   // vision_feature_layer as a non-negative hidden-state index (0..num_hidden_layers).
@@ -120,6 +150,10 @@ std::vector<std::string> PresetNames();
 
 // A preset name or a path to a config.json (a directory means DIR/config.json).
 Result<ModelConfig> ResolveConfig(const std::string& name_or_path);
+
+// "llava: clip_vision_model tower + qwen2 decoder (Qwen2ForCausalLM)": what
+// the config makes xmas build, for messages about checkpoints.
+std::string ArchitectureName(const ModelConfig& config);
 
 // Parameter counts (exact, from the shapes the model builds).
 struct ParameterCounts {

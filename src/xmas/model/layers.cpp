@@ -24,16 +24,6 @@ torch::Tensor Apply(Activation act, const torch::Tensor& x) {
   return x;
 }
 
-RmsNormImpl::RmsNormImpl(int64_t dim, double eps) : eps_(eps) {
-  weight = register_parameter("weight", torch::ones({dim}));
-}
-
-torch::Tensor RmsNormImpl::forward(const torch::Tensor& x) {
-  torch::Tensor h = x.to(torch::kFloat32);
-  h = h * torch::rsqrt(h.pow(2).mean(-1, /*keepdim=*/true) + eps_);
-  return weight * h.to(x.scalar_type());
-}
-
 RopeTables MakeRope(int64_t offset, int64_t length, int64_t head_dim, double theta,
                     torch::Device device, torch::Dtype dtype) {
   auto f32 = torch::TensorOptions().dtype(torch::kFloat32).device(device);
@@ -46,6 +36,11 @@ RopeTables MakeRope(int64_t offset, int64_t length, int64_t head_dim, double the
 }
 
 torch::Tensor ApplyRope(const torch::Tensor& x, const RopeTables& rope) {
+  const int64_t rotary = rope.cos.size(-1);
+  if (rotary < x.size(-1)) {
+    torch::Tensor rotated = ApplyRope(x.narrow(-1, 0, rotary), rope);
+    return torch::cat({rotated, x.narrow(-1, rotary, x.size(-1) - rotary)}, -1);
+  }
   const int64_t half = x.size(-1) / 2;
   torch::Tensor x1 = x.narrow(-1, 0, half);
   torch::Tensor x2 = x.narrow(-1, half, half);

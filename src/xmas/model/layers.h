@@ -1,7 +1,7 @@
 // Small building blocks shared by the vision tower, connector and LLM
-// (internal to the model component): activations by HF name, RMSNorm,
-// rotary position embeddings, grouped-query key/value repetition and the
-// masked softmax attention both towers use.
+// (internal to the model component): activations by HF name, rotary
+// position embeddings, grouped-query key/value repetition and the masked
+// softmax attention both towers use.
 #pragma once
 
 #include <torch/torch.h>
@@ -18,19 +18,6 @@ enum class Activation { kGelu, kGeluTanh, kQuickGelu, kSilu, kRelu };
 Activation ParseActivation(const std::string& name);
 torch::Tensor Apply(Activation act, const torch::Tensor& x);
 
-// LLaMA RMSNorm: x / sqrt(mean(x^2) + eps) * weight, computed in float32 and
-// cast back to x's dtype (as HF does).
-class RmsNormImpl : public torch::nn::Module {
- public:
-  RmsNormImpl(int64_t dim, double eps);
-  torch::Tensor forward(const torch::Tensor& x);
-  torch::Tensor weight;
-
- private:
-  double eps_;
-};
-TORCH_MODULE(RmsNorm);
-
 // Rotary tables for absolute positions [offset, offset + length):
 // cos/sin of shape [length, head_dim], HF layout (the frequency vector is
 // concatenated with itself; inv_freq_i = theta^(-2i/head_dim)), computed in
@@ -42,7 +29,9 @@ RopeTables MakeRope(int64_t offset, int64_t length, int64_t head_dim, double the
                     torch::Device device, torch::Dtype dtype);
 
 // x [B, H, L, d] -> x * cos + rotate_half(x) * sin, where
-// rotate_half([x1, x2]) = [-x2, x1] over the two halves of d.
+// rotate_half([x1, x2]) = [-x2, x1] over the two halves of d. Partial
+// rotary (tables r < d wide, HF StableLM/Phi): the first r features of each
+// head are rotated that way (halves of r), the other d - r pass unchanged.
 torch::Tensor ApplyRope(const torch::Tensor& x, const RopeTables& rope);
 
 // [B, Hkv, T, d] -> [B, Hkv * n_rep, T, d]: query head h reads key/value head

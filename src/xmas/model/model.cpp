@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "xmas/model/connector.h"
-#include "xmas/model/llama.h"
+#include "xmas/model/decoder.h"
 #include "xmas/model/vision.h"
 #include "xmas/util/enum_names.h"
 
@@ -71,9 +71,9 @@ void ComputeLoss(const torch::Tensor& logits, torch::Tensor labels, const Batch&
 
 Model::Model(const ModelConfig& config, torch::Device device, torch::Dtype dtype)
     : config_(config), device_(device), dtype_(dtype) {
-  vision_tower_ = register_module("vision_tower", std::make_shared<ClipVisionTower>(config.vision));
+  vision_tower_ = register_module("vision_tower", std::make_shared<VisionTower>(config.vision));
   projector_ = register_module("multi_modal_projector", std::make_shared<Connector>(config));
-  language_model_ = register_module("language_model", std::make_shared<LlamaForCausalLM>(config.text));
+  language_model_ = register_module("language_model", std::make_shared<DecoderLM>(config.text));
 }
 
 Result<std::shared_ptr<Model>> Model::Create(const ModelConfig& config, torch::Device device,
@@ -98,7 +98,7 @@ torch::Tensor Model::Project(const torch::Tensor& vision_features) {
 
 torch::Tensor Model::VisionFeatures(const torch::Tensor& images) {
   torch::Tensor h = vision_tower_->HiddenState(images.to(device_, dtype_), config_.resolved_feature_layer());
-  if (config_.vision_feature_select_strategy == "default") h = h.slice(1, 1);
+  if (config_.drops_first_token()) h = h.slice(1, 1);
   return h;
 }
 
@@ -188,7 +188,13 @@ Result<ForwardOutput> Model::Forward(const Batch& batch, const ForwardOptions& o
     }
     torch::Tensor key_valid = torch::cat({torch::ones({b, offset}, mask.options()), mask}, 1);
     DecoderContext ctx;
-    ctx.rope = MakeRope(offset, l, config_.text.head_dim(), config_.text.rope_theta, device_, dtype_);
+    const int64_t window = config_.text.sliding_window;
+    if (window > 0 && offset + l > window) {
+      return Status::InvalidInput("forward: " + std::to_string(offset + l) +
+                                  " positions exceed the sliding window of " + std::to_string(window) +
+                                  " (not supported)");
+    }
+    ctx.rope = MakeRope(offset, l, config_.text.rotary_dim(), config_.text.rope_theta, device_, dtype_);
     ctx.allowed = AllowedKeys(key_valid, offset, l);
     ctx.options = &options;
     if (stop_early && options.last_capture_qk_only && options.capture_qk && cache == nullptr) {

@@ -1,4 +1,5 @@
-// The LLaVA model: CLIP ViT vision tower -> connector -> LLaMA-style decoder.
+// The LLaVA model: CLIP or SigLIP vision tower -> connector -> decoder of one of the
+// families in family.h (LLaMA, Mistral, Qwen2, StableLM-2, Phi-2).
 //
 //   XMAS_ASSIGN_OR_RETURN(auto model, Model::Create(config, device));
 //   XMAS_ASSIGN_OR_RETURN(auto out, model->Forward(batch));   // out.loss
@@ -30,9 +31,9 @@
 
 namespace xmas::model {
 
-class ClipVisionTower;   // vision.h
+class VisionTower;       // vision.h
 class Connector;         // connector.h
-class LlamaForCausalLM;  // llama.h
+class DecoderLM;        // decoder.h
 
 // What Forward records besides the loss. Layers are decoder layer indices
 // (0-based; negative counts from the end).
@@ -56,8 +57,12 @@ struct ForwardOptions {
 // Tensors recorded for one decoder layer; undefined unless requested.
 struct LayerCapture {
   int64_t layer = 0;
-  torch::Tensor q_proj, k_proj;  // raw projections, pre-RoPE, not split: [B, L, H*d], [B, L, Hkv*d]
-  torch::Tensor q, k;            // after RoPE, split into heads: [B, H, L, d], [B, Hkv, L, d]
+  // Raw projection outputs (bias included), pre-RoPE, not split: [B, L, H*d], [B, L, Hkv*d].
+  torch::Tensor q_proj, k_proj;
+  // After RoPE, split into heads: [B, H, L, d], [B, Hkv, L, d]. With partial
+  // rotary (stablelm, phi) only each head's first rotary_dim() features are
+  // rotated; the others equal the pre-RoPE values (docs/models.md).
+  torch::Tensor q, k;
   torch::Tensor attention;       // softmax probabilities [B, H, L(query), L(key)],
                                  // causal and key-padding masks applied (masked = 0)
   torch::Tensor hidden;          // layer output [B, L, D]
@@ -113,9 +118,9 @@ class Model : public torch::nn::Module {
   Result<torch::Tensor> InputEmbeddings(const Batch& batch);
 
   // Parameter groups (for freezing and optimiser groups).
-  ClipVisionTower& vision_tower() { return *vision_tower_; }
+  VisionTower& vision_tower() { return *vision_tower_; }
   Connector& projector() { return *projector_; }
-  LlamaForCausalLM& language_model() { return *language_model_; }
+  DecoderLM& language_model() { return *language_model_; }
   std::vector<torch::Tensor> VisionParameters() const;
   std::vector<torch::Tensor> ProjectorParameters() const;
   std::vector<torch::Tensor> LanguageParameters() const;
@@ -130,9 +135,9 @@ class Model : public torch::nn::Module {
   ModelConfig config_;
   torch::Device device_;
   torch::Dtype dtype_;
-  std::shared_ptr<ClipVisionTower> vision_tower_;
+  std::shared_ptr<VisionTower> vision_tower_;
   std::shared_ptr<Connector> projector_;
-  std::shared_ptr<LlamaForCausalLM> language_model_;
+  std::shared_ptr<DecoderLM> language_model_;
 };
 
 // "float32" | "bfloat16" | "float16" (also "fp32"/"bf16"/"fp16") -> dtype.

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "xmas/model/model.h"
+#include "xmas/model/model_check.h"
 #include "xmas/model/safetensors.h"
 #include "xmas/model/weights.h"
 #include "xmas/util/atomic_file.h"
@@ -80,24 +81,8 @@ Status InitModelDir(const InitOptions& options) {
 
 Result<std::string> DescribeModelDir(const std::string& dir) {
   XMAS_ASSIGN_OR_RETURN(ModelConfig c, LoadConfig(files::ModelConfigPath(dir)));
-  const ParameterCounts n = CountParameters(c);
-  std::ostringstream out;
-  out << "vision: CLIP ViT " << c.vision.num_hidden_layers << " layers x " << c.vision.hidden_size
-      << " (" << c.vision.num_attention_heads << " heads, MLP " << c.vision.intermediate_size << ", "
-      << c.vision.hidden_act << "), " << c.vision.image_size << "px / patch " << c.vision.patch_size
-      << " -> " << c.image_token_count() << " image tokens from layer " << c.vision_feature_layer
-      << " (" << c.vision_feature_select_strategy << ")\n"
-      << "connector: " << c.projector_type << " (" << c.projector_hidden_act << ")\n"
-      << "llm: " << c.text.num_hidden_layers << " layers x " << c.text.hidden_size << " ("
-      << c.text.num_attention_heads << " heads, " << c.text.num_key_value_heads << " kv heads, MLP "
-      << c.text.intermediate_size << ", " << c.text.hidden_act << "), vocab " << c.text.vocab_size
-      << ", rope theta " << c.text.rope_theta << (c.text.tie_word_embeddings ? ", tied head" : "") << "\n"
-      << "ids: image " << c.image_token_index << ", pad " << c.pad_token_id << ", bos "
-      << c.bos_token_id << ", eos " << c.eos_token_id << "\n"
-      << "parameters: " << n.total() << " (vision " << n.vision << ", connector " << n.projector
-      << ", llm " << n.language << ")\n";
   XMAS_ASSIGN_OR_RETURN(std::string weights, DescribeWeights(dir));
-  return out.str() + weights;
+  return DescribeConfig(c) + weights;
 }
 
 }  // namespace xmas::model

@@ -3,6 +3,7 @@
 
 #include "xmas/model/config.h"
 #include "xmas/util/file_names.h"
+#include "xmas/model/parameter_shapes.h"
 
 namespace xmas::model {
 namespace {
@@ -91,21 +92,13 @@ Result<ModelConfig> ResolveConfig(const std::string& name_or_path) {
 
 ParameterCounts CountParameters(const ModelConfig& c) {
   ParameterCounts n;
-  const VisionConfig& v = c.vision;
-  const int64_t vd = v.hidden_size;
-  const int64_t patch = v.num_channels * v.patch_size * v.patch_size * vd;
-  const int64_t vision_layer = 4 * (vd * vd + vd) + (vd * v.intermediate_size + v.intermediate_size) +
-                               (v.intermediate_size * vd + vd) + 4 * vd;
-  n.vision = patch + vd + (v.num_patches() + 1) * vd + 2 * vd /*pre*/ + 2 * vd /*post*/ +
-             v.num_hidden_layers * vision_layer;
-  const TextConfig& t = c.text;
-  const int64_t d = t.hidden_size, hd = t.head_dim();
-  const int64_t kv = t.num_key_value_heads * hd, q = t.num_attention_heads * hd;
-  n.projector = vd * d + d + (c.projector_type == "mlp2x_gelu" ? d * d + d : 0);
-  int64_t attn = d * q + 2 * d * kv + q * d;
-  if (t.attention_bias) attn += q + 2 * kv + d;
-  const int64_t layer = attn + 3 * d * t.intermediate_size + 2 * d;
-  n.language = t.vocab_size * d * (t.tie_word_embeddings ? 1 : 2) + t.num_hidden_layers * layer + d;
+  for (const auto& [name, shape] : ParameterShapes(c)) {
+    int64_t size = 1;
+    for (int64_t dim : shape) size *= dim;
+    if (name.rfind("vision_tower.", 0) == 0) n.vision += size;
+    else if (name.rfind("multi_modal_projector.", 0) == 0) n.projector += size;
+    else n.language += size;
+  }
   return n;
 }
 

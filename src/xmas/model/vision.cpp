@@ -46,19 +46,23 @@ torch::Tensor ClipEncoderLayer::forward(const torch::Tensor& x) {
   return h + fc2_(Apply(act_, fc1_(layer_norm2_(h))));
 }
 
-ClipVisionTower::ClipVisionTower(const VisionConfig& c) : config_(c) {
+VisionTower::VisionTower(const VisionConfig& c) : config_(c) {
   vision_model_ = register_module("vision_model", std::make_shared<torch::nn::Module>());
   embeddings_ = vision_model_->register_module("embeddings", std::make_shared<torch::nn::Module>());
   patch_embedding_ = embeddings_->register_module(
       "patch_embedding",
       torch::nn::Conv2d(torch::nn::Conv2dOptions(c.num_channels, c.hidden_size, c.patch_size)
                             .stride(c.patch_size)
-                            .bias(false)));
-  class_embedding_ = embeddings_->register_parameter("class_embedding", torch::zeros({c.hidden_size}));
+                            .bias(c.is_siglip())));
+  if (c.has_class_token()) {
+    class_embedding_ = embeddings_->register_parameter("class_embedding", torch::zeros({c.hidden_size}));
+  }
   position_embedding_ = embeddings_->register_module(
-      "position_embedding", torch::nn::Embedding(c.num_patches() + 1, c.hidden_size));
-  pre_layrnorm_ = vision_model_->register_module("pre_layrnorm",
-                                                 MakeLayerNorm(c.hidden_size, c.layer_norm_eps));
+      "position_embedding", torch::nn::Embedding(c.num_tokens(), c.hidden_size));
+  if (!c.is_siglip()) {
+    pre_layrnorm_ = vision_model_->register_module("pre_layrnorm",
+                                                   MakeLayerNorm(c.hidden_size, c.layer_norm_eps));
+  }
   encoder_ = vision_model_->register_module("encoder", std::make_shared<torch::nn::Module>());
   layers_ = encoder_->register_module("layers", torch::nn::ModuleList());
   for (int64_t i = 0; i < c.num_hidden_layers; ++i) {
@@ -66,15 +70,35 @@ ClipVisionTower::ClipVisionTower(const VisionConfig& c) : config_(c) {
   }
   post_layernorm_ = vision_model_->register_module("post_layernorm",
                                                    MakeLayerNorm(c.hidden_size, c.layer_norm_eps));
+  if (c.is_siglip() && c.vision_use_head) RegisterSiglipHead(c);
 }
 
-torch::Tensor ClipVisionTower::HiddenState(const torch::Tensor& images, int64_t layer) {
-  const int64_t m = images.size(0);
-  torch::Tensor patches = patch_embedding_(images.to(class_embedding_.scalar_type()));
-  patches = patches.flatten(2).transpose(1, 2);  // [M, P, D]
-  torch::Tensor cls = class_embedding_.view({1, 1, -1}).expand({m, 1, class_embedding_.size(0)});
-  torch::Tensor h = torch::cat({cls, patches}, 1) + position_embedding_->weight.unsqueeze(0);
-  h = pre_layrnorm_(h);
+// SiglipMultiheadAttentionPoolingHead's parameters (probe, nn.MultiheadAttention,
+// LayerNorm, MLP): loaded, never run -- LLaVA reads a hidden state.
+void VisionTower::RegisterSiglipHead(const VisionConfig& c) {
+  const int64_t d = c.hidden_size;
+  auto head = vision_model_->register_module("head", std::make_shared<torch::nn::Module>());
+  head->register_parameter("probe", torch::zeros({1, 1, d}));
+  auto attention = head->register_module("attention", std::make_shared<torch::nn::Module>());
+  attention->register_parameter("in_proj_weight", torch::zeros({3 * d, d}));
+  attention->register_parameter("in_proj_bias", torch::zeros({3 * d}));
+  attention->register_module("out_proj", MakeLinear(d, d));
+  head->register_module("layernorm", MakeLayerNorm(d, c.layer_norm_eps));
+  auto mlp = head->register_module("mlp", std::make_shared<torch::nn::Module>());
+  mlp->register_module("fc1", MakeLinear(d, c.intermediate_size));
+  mlp->register_module("fc2", MakeLinear(c.intermediate_size, d));
+}
+
+torch::Tensor VisionTower::HiddenState(const torch::Tensor& images, int64_t layer) {
+  const torch::Tensor& weight = patch_embedding_->weight;
+  torch::Tensor h = patch_embedding_(images.to(weight.scalar_type()));
+  h = h.flatten(2).transpose(1, 2);  // [M, P, D]
+  if (config_.has_class_token()) {
+    torch::Tensor cls = class_embedding_.view({1, 1, -1}).expand({h.size(0), 1, class_embedding_.size(0)});
+    h = torch::cat({cls, h}, 1);
+  }
+  h = h + position_embedding_->weight.unsqueeze(0);
+  if (pre_layrnorm_) h = pre_layrnorm_(h);
   for (int64_t i = 0; i < layer; ++i) {
     h = layers_[i]->as<ClipEncoderLayer>()->forward(h);
   }

@@ -1,8 +1,9 @@
-// CLIP ViT vision tower in the Hugging Face CLIPVisionModel layout
-// (registered names match "vision_tower.vision_model.*"): patch convolution
-// without bias, class token, learned positions, pre-LayerNorm, pre-norm
-// encoder blocks with full (bidirectional) attention, post-LayerNorm (unused
-// by LLaVA features, kept for checkpoint fidelity).
+// The vision tower in the Hugging Face CLIPVisionModel / SiglipVisionModel
+// layout (registered names match "vision_tower.vision_model.*"): patch
+// convolution (SigLIP: with bias), class token (CLIP only), learned
+// positions, pre-LayerNorm (CLIP only), pre-norm encoder blocks with full
+// (bidirectional) attention, post-LayerNorm and SigLIP's pooling head
+// (both unused by LLaVA features, kept so checkpoints load completely).
 #pragma once
 
 #include <torch/torch.h>
@@ -34,15 +35,17 @@ class ClipEncoderLayer : public torch::nn::Module {
   torch::nn::Linear fc1_{nullptr}, fc2_{nullptr};
 };
 
-class ClipVisionTower : public torch::nn::Module {
+class VisionTower : public torch::nn::Module {
  public:
-  explicit ClipVisionTower(const VisionConfig& config);
-  // images [M, C, H, W] -> hidden state `layer` (0 = embeddings after
-  // pre_layrnorm, i = output of encoder layer i), [M, 1 + P, D]; runs only
-  // the layers it needs.
+  explicit VisionTower(const VisionConfig& config);
+  // images [M, C, H, W] -> hidden state `layer` (0 = embeddings, after
+  // pre_layrnorm for CLIP; i = output of encoder layer i),
+  // [M, num_tokens, D]; runs only the layers it needs.
   torch::Tensor HiddenState(const torch::Tensor& images, int64_t layer);
 
  private:
+  void RegisterSiglipHead(const VisionConfig& config);
+
   VisionConfig config_;
   std::shared_ptr<torch::nn::Module> vision_model_, embeddings_, encoder_;
   torch::nn::Conv2d patch_embedding_{nullptr};

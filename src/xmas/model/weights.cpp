@@ -2,9 +2,8 @@
 
 #include <filesystem>
 #include <map>
-#include <nlohmann/json.hpp>
-#include <set>
 
+#include "xmas/model/checkpoint_match.h"
 #include "xmas/model/safetensors.h"
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/file_names.h"
@@ -14,32 +13,6 @@ namespace xmas::model {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool StartsWith(const std::string& s, const std::string& prefix) {
-  return s.compare(0, prefix.size(), prefix) == 0;
-}
-
-bool Selected(const std::string& name, const std::vector<std::string>& prefixes) {
-  if (prefixes.empty()) return true;
-  for (const auto& p : prefixes) {
-    if (StartsWith(name, p)) return true;
-  }
-  return false;
-}
-
-// Newer transformers (>= 4.52) layout -> the classic LlavaForConditionalGeneration names.
-std::string ClassicName(const std::string& name) {
-  static const std::pair<const char*, const char*> kRenames[] = {
-      {"model.language_model.", "language_model.model."},
-      {"model.vision_tower.", "vision_tower."},
-      {"model.multi_modal_projector.", "multi_modal_projector."},
-      {"lm_head.", "language_model.lm_head."},
-  };
-  for (const auto& [from, to] : kRenames) {
-    if (StartsWith(name, from)) return to + name.substr(std::string(from).size());
-  }
-  return name;
-}
 
 Result<torch::Dtype> TorchDtype(const std::string& st) {
   if (st == "F32") return torch::kFloat32;
@@ -56,76 +29,41 @@ Result<std::string> SafetensorsDtype(torch::Dtype d) {
   return Status::InvalidInput(std::string("cannot save dtype ") + DtypeName(d));
 }
 
-std::string ShapeText(const std::vector<int64_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
+// Reads one tensor into its parameter, converting the dtype. Errors name the tensor.
+Status LoadTensor(SafetensorsReader& reader, const SafetensorsEntry& e, torch::Tensor& param) {
+  const std::string& file = reader.header().path;
+  if (param.sizes().vec() != e.shape) {  // MatchCheckpoint checked the config's shapes
+    return Status::Internal(file + ": tensor '" + e.name + "': the model's parameter has another shape");
+  }
+  Result<torch::Dtype> dtype = TorchDtype(e.dtype);
+  if (!dtype.ok()) return dtype.status().WithPrefix(file + ": tensor '" + e.name + "'");
+  torch::Tensor buffer = torch::empty(e.shape, torch::TensorOptions().dtype(*dtype));
+  if (static_cast<uint64_t>(buffer.nbytes()) != e.nbytes) {
+    return Status::Internal(file + ": tensor '" + e.name + "': size mismatch");
+  }
+  XMAS_RETURN_IF_ERROR(reader.Read(e, buffer.data_ptr()));
+  // A NaN/Inf weight would only show later as a non-finite loss: name it here.
+  torch::Tensor bad = torch::isfinite(buffer.view(-1)).logical_not().nonzero();
+  if (bad.numel() > 0) {
+    return Status::InvalidInput(file + ": tensor '" + e.name + "': non-finite value (NaN or Inf) at element " +
+                                std::to_string(bad[0].item<int64_t>()));
+  }
+  param.copy_(buffer);
+  return Status::Ok();
 }
 
-// The safetensors files behind `path`: a file, or a directory's
-// model.safetensors, or the shards its model.safetensors.index.json names.
-Result<std::vector<std::string>> WeightFiles(const std::string& path) {
-  std::error_code ec;
-  if (!fs::is_directory(path, ec)) {
-    if (!fs::exists(path, ec)) return Status::NotFound(path + ": no such weights file");
-    return std::vector<std::string>{path};
-  }
-  const fs::path dir(path);
-  if (fs::exists(dir / files::kModelWeights, ec)) return std::vector<std::string>{(dir / files::kModelWeights).string()};
-  const std::string index = (dir / "model.safetensors.index.json").string();
-  if (!fs::exists(index, ec)) {
-    return Status::NotFound(path + ": neither model.safetensors nor model.safetensors.index.json");
-  }
-  XMAS_ASSIGN_OR_RETURN(std::string text, ReadFile(index));
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.contains("weight_map") || !j["weight_map"].is_object()) {
-    return Status::InvalidInput(index + ": field 'weight_map': expected an object");
-  }
-  std::set<std::string> shards;
-  for (const auto& v : j["weight_map"]) {
-    if (!v.is_string() || v.get<std::string>().find('/') != std::string::npos) {
-      return Status::InvalidInput(index + ": field 'weight_map': expected file names in the same directory");
-    }
-    shards.insert(v.get<std::string>());
-  }
-  std::vector<std::string> files;
-  for (const auto& s : shards) files.push_back((dir / s).string());
-  return files;
-}
-
-// Loads the selected parameters found in one file; records their names.
-Status LoadFile(const std::string& file, std::map<std::string, torch::Tensor>& params,
-                const LoadOptions& options, std::set<std::string>* loaded, LoadReport* report) {
+// Loads the selected parameters of one file (MatchCheckpoint has checked
+// that they are exactly the model's).
+Status LoadFile(const SafetensorsHeader& header, const std::vector<std::string>& prefixes,
+                std::map<std::string, torch::Tensor>& params, LoadReport* report) {
   SafetensorsReader reader;
-  XMAS_RETURN_IF_ERROR(reader.Open(file));
+  XMAS_RETURN_IF_ERROR(reader.Open(header.path));
   torch::NoGradGuard no_grad;
   for (const SafetensorsEntry& e : reader.header().tensors) {
     const std::string name = ClassicName(e.name);
     auto it = params.find(name);
-    if (it == params.end() || !Selected(name, options.prefixes)) {
-      if (it == params.end()) report->skipped.push_back(e.name);
-      continue;
-    }
-    torch::Tensor& param = it->second;
-    if (param.sizes().vec() != e.shape) {
-      return Status::InvalidInput(file + ": tensor '" + e.name + "': shape " + ShapeText(e.shape) +
-                                  ", the model expects " + ShapeText(param.sizes().vec()));
-    }
-    Result<torch::Dtype> dtype = TorchDtype(e.dtype);
-    if (!dtype.ok()) return dtype.status().WithPrefix(file + ": tensor '" + e.name + "'");
-    torch::Tensor buffer = torch::empty(e.shape, torch::TensorOptions().dtype(*dtype));
-    if (static_cast<uint64_t>(buffer.nbytes()) != e.nbytes) {
-      return Status::Internal(file + ": tensor '" + e.name + "': size mismatch");
-    }
-    XMAS_RETURN_IF_ERROR(reader.Read(e, buffer.data_ptr()));
-    // A NaN/Inf weight would only show later as a non-finite loss: name it here.
-    torch::Tensor bad = torch::isfinite(buffer.view(-1)).logical_not().nonzero();
-    if (bad.numel() > 0) {
-      return Status::InvalidInput(file + ": tensor '" + e.name + "': non-finite value (NaN or Inf) at element " +
-                                  std::to_string(bad[0].item<int64_t>()));
-    }
-    param.copy_(buffer);
-    loaded->insert(name);
+    if (!Selected(name, prefixes) || it == params.end()) continue;
+    XMAS_RETURN_IF_ERROR(LoadTensor(reader, e, it->second));
     ++report->loaded;
   }
   return Status::Ok();
@@ -134,33 +72,21 @@ Status LoadFile(const std::string& file, std::map<std::string, torch::Tensor>& p
 }  // namespace
 
 Result<LoadReport> LoadWeights(Model& model, const std::string& path, const LoadOptions& options) {
-  XMAS_ASSIGN_OR_RETURN(std::vector<std::string> files, WeightFiles(path));
+  XMAS_ASSIGN_OR_RETURN(CheckpointMatch match, MatchCheckpoint(model.config(), path, options.prefixes));
   std::map<std::string, torch::Tensor> params;
   for (auto& p : model.named_parameters()) params[p.key()] = p.value();
   LoadReport report;
-  std::set<std::string> loaded;
+  report.skipped = match.buffers;
   try {
-    for (const auto& file : files) {
-      XMAS_RETURN_IF_ERROR(LoadFile(file, params, options, &loaded, &report));
+    for (const auto& header : match.headers) {
+      XMAS_RETURN_IF_ERROR(LoadFile(header, options.prefixes, params, &report));
     }
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();
     return Status::Internal(path + ": loading weights: " + msg.substr(0, msg.find('\n')));
   }
-  std::vector<std::string> missing;
-  for (const auto& [name, tensor] : params) {
-    if (Selected(name, options.prefixes) && loaded.count(name) == 0) missing.push_back(name);
-  }
-  if (!missing.empty()) {
-    return Status::InvalidInput(path + ": tensor '" + missing.front() + "' is missing" +
-                                (missing.size() > 1 ? " (and " + std::to_string(missing.size() - 1) + " more)" : ""));
-  }
-  if (options.prefixes.empty() && loaded.empty()) {
+  if (options.prefixes.empty() && report.loaded == 0) {
     return Status::InvalidInput(path + ": no tensors loaded");
-  }
-  if (!report.skipped.empty()) {
-    log::Debug(path, ": skipped ", report.skipped.size(), " tensors the model does not have, e.g. '",
-               report.skipped.front(), "'");
   }
   return report;
 }

@@ -4,11 +4,14 @@
 // loads, and what we write loads in Python.
 //
 // Loading converts F32/F16/BF16/F64 file tensors to the model's dtype and
-// device. A model parameter missing from the file, or a tensor of the wrong
-// shape, is an error naming the tensor and the file. The newer HF layout
+// device. Loading is strict: every file tensor must be a parameter of the
+// model and every parameter must be in the files, else one line names the
+// first few extras and missing ones and the architecture assumed
+// (ArchitectureName). Only known buffers (".position_ids",
+// ".rotary_emb.inv_freq") are skipped. A tensor found twice, a wrong shape,
+// or an index entry no shard holds is an error naming the tensor. The newer HF layout
 // ("model.language_model.layers...", "lm_head.weight", "model.vision_tower...")
-// is renamed to the classic one on load. File tensors the model has no
-// parameter for (e.g. old checkpoints' position_ids) are skipped and counted.
+// is renamed to the classic one on load.
 #pragma once
 
 #include <cstdint>
@@ -24,13 +27,14 @@ namespace xmas::model {
 
 struct LoadOptions {
   // Load only parameters whose name starts with one of these (empty = all),
-  // e.g. {"vision_tower."} for a partial load; the others keep their values.
+  // e.g. {"vision_tower."} for a partial load; the others keep their values
+  // and file tensors outside the prefixes are ignored.
   std::vector<std::string> prefixes;
 };
 
 struct LoadReport {
   int64_t loaded = 0;                 // parameters assigned
-  std::vector<std::string> skipped;   // file tensors with no matching parameter
+  std::vector<std::string> skipped;   // known buffers skipped (position_ids, inv_freq)
 };
 
 // `path` is a .safetensors file or a directory holding model.safetensors or

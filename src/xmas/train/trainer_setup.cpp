@@ -4,6 +4,7 @@
 #include "xmas/data/dataset.h"
 #include "xmas/dist/collectives.h"
 #include "xmas/model/device.h"
+#include "xmas/model/model_check.h"
 #include "xmas/model/weights.h"
 #include "xmas/train/checkpoint_dir.h"
 #include "xmas/train/checkpoint_io.h"
@@ -94,6 +95,7 @@ Status Trainer::Setup() {
   const bool preset = !o.config.empty() && IsPresetName(o.config);
   const std::string config_source = o.config.empty() ? files::ModelConfigPath(o.init) : o.config;
   XMAS_RETURN_IF_ERROR(FitConfigToTokenizer(tokenizer, preset, config_source, &impl_->config));
+  if (world.is_main()) model::LogModelReport(impl_->config, o.config.empty() ? o.init : o.config);
 
   ExampleSourceOptions src;
   src.template_options.kind = templ;

@@ -46,11 +46,8 @@ torch::Tensor OfficialCrossModal(const torch::Tensor& q_proj, const torch::Tenso
   const int64_t length = span.padded_length;
   torch::Tensor q = q_proj.narrow(0, 0, length).to(torch::kFloat32);
   torch::Tensor k = k_proj.narrow(0, 0, length).to(torch::kFloat32);
-  if (num_kv_heads != num_heads) {  // widen K: kv head j serves query heads j*g..j*g+g-1
-    const int64_t d = k.size(1) / num_kv_heads;
-    k = k.view({length, num_kv_heads, 1, d})
-            .expand({length, num_kv_heads, num_heads / num_kv_heads, d})
-            .reshape({length, num_heads * d});
+  if (num_kv_heads != num_heads) {  // widen K as the authors do: each feature g times in a row
+    k = k.repeat_interleave(num_heads / num_kv_heads, /*dim=*/1);
   }
   const int64_t width = q.size(1);
   const int64_t rows = length - span.image_end;

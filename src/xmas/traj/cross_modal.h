@@ -12,8 +12,13 @@
 //     raw pre-RoPE projections over the full width D, no masks, over all L
 //     positions of the padded batch; rows = positions after the image block
 //     up to L (padding included), columns = image positions. With grouped-query
-//     attention K is widened to Q's width by repeating each key/value head for
-//     the query heads it serves (as the model does), so KQᵀ is defined.
+//     attention K is widened to Q's width as the authors' attention_scores()
+//     does it: torch.repeat_interleave over features, key feature c filling
+//     columns c*g..c*g+g-1 (g = H/Hkv) -- not the model's repeat_kv of whole
+//     heads. The authors run the forward pass without an attention mask; xmas
+//     keeps its padding mask, so the q/k of padding positions differ from
+//     theirs in a padded batch: at batch size 1 (no padding) this is exactly
+//     the authors' computation.
 //
 // All math is float32 whatever the model's dtype (bf16/fp16 overflow is a
 // known defect of the authors' code, docs/method.md §3 defect 6).

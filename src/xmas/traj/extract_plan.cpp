@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "xmas/model/checkpoint_match.h"
+#include "xmas/model/model_check.h"
 #include "xmas/text/tokenizer.h"
 #include "xmas/train/checkpoint_dir.h"
 #include "xmas/train/stage.h"
@@ -139,6 +141,10 @@ Result<ExtractPlan> PlanExtraction(const ExtractOptions& o, const data::Dataset&
   for (int64_t s : p.steps) p.checkpoint_dirs.push_back(files::CheckpointDir(o.run, s));
   const std::string& first = p.checkpoint_dirs.front();
   XMAS_ASSIGN_OR_RETURN(p.config, model::LoadConfig(files::ModelConfigPath(first)));
+  model::LogModelReport(p.config, first);
+  for (const auto& dir : p.checkpoint_dirs) {  // headers only: a mismatch fails before any work
+    XMAS_RETURN_IF_ERROR(model::MatchCheckpoint(p.config, dir).status());
+  }
   XMAS_ASSIGN_OR_RETURN(p.tokenizer_path, ResolveTokenizer(o, first));
   XMAS_ASSIGN_OR_RETURN(text::Tokenizer tokenizer, text::Tokenizer::Load(p.tokenizer_path));
   XMAS_ASSIGN_OR_RETURN(p.template_options.kind, ResolveTemplate(o, first));

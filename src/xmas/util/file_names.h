@@ -41,6 +41,7 @@ std::string FinalDir(const std::string& run);
 // ---- a model folder -------------------------------------------------------
 inline constexpr char kModelConfig[] = "config.json";
 inline constexpr char kModelWeights[] = "model.safetensors";
+inline constexpr char kModelWeightsIndex[] = "model.safetensors.index.json";  // sharded weights
 inline constexpr char kWeightsExtension[] = ".safetensors";  // shards: model-00001-of-00002.safetensors
 inline constexpr char kTokenizer[] = "tokenizer.model";
 

@@ -1,7 +1,9 @@
-// LLaMA-style decoder in the Hugging Face LlamaForCausalLM layout
-// (registered names match "language_model.*"): token embeddings, pre-norm
-// blocks of grouped-query self-attention with RoPE and a SwiGLU MLP, final
-// RMSNorm, LM head (or the embedding matrix when tied).
+// The decoder of every supported family (family.h) in the Hugging Face
+// *ForCausalLM layout (registered names match "language_model.*"): token
+// embeddings, blocks of grouped-query self-attention with (partial) RoPE and
+// an MLP, a final norm, the LM head (or the embedding matrix when tied).
+// What differs between families -- norm kind, biases, gated or plain MLP,
+// serial or parallel block, tensor names -- comes from the DecoderSpec.
 #pragma once
 
 #include <torch/torch.h>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "xmas/model/config.h"
+#include "xmas/model/family.h"
 #include "xmas/model/layers.h"
 #include "xmas/model/model.h"
 
@@ -16,7 +19,7 @@ namespace xmas::model {
 
 // What every layer of one forward pass shares.
 struct DecoderContext {
-  RopeTables rope;        // for the positions of the current tokens
+  RopeTables rope;        // for the positions of the current tokens (rotary_dim wide)
   torch::Tensor allowed;  // [B, 1, L, T] bool: query may see key (causal + padding)
   const ForwardOptions* options = nullptr;
   // A layer that only captures its q/k (ForwardOptions::last_capture_qk_only);
@@ -24,9 +27,21 @@ struct DecoderContext {
   int64_t qk_only_layer = -1;
 };
 
-class LlamaAttention : public torch::nn::Module {
+// RMSNorm (weight) or LayerNorm (weight and bias), by the spec.
+class DecoderNorm : public torch::nn::Module {
  public:
-  explicit LlamaAttention(const TextConfig& config);
+  DecoderNorm(int64_t dim, NormKind kind, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+
+ private:
+  NormKind kind_;
+  double eps_;
+  torch::Tensor weight_, bias_;
+};
+
+class DecoderAttention : public torch::nn::Module {
+ public:
+  DecoderAttention(const TextConfig& config, const DecoderSpec& spec);
   // x [B, L, D]. With cache_k/cache_v (possibly undefined tensors), the
   // current keys/values are appended to them and attention spans both.
   torch::Tensor forward(const torch::Tensor& x, const DecoderContext& ctx, torch::Tensor* cache_k,
@@ -39,24 +54,27 @@ class LlamaAttention : public torch::nn::Module {
   torch::nn::Linear q_proj_{nullptr}, k_proj_{nullptr}, v_proj_{nullptr}, o_proj_{nullptr};
 };
 
-class LlamaDecoderLayer : public torch::nn::Module {
+class DecoderLayer : public torch::nn::Module {
  public:
-  explicit LlamaDecoderLayer(const TextConfig& config);
+  DecoderLayer(const TextConfig& config, const DecoderSpec& spec);
   torch::Tensor forward(const torch::Tensor& x, const DecoderContext& ctx, torch::Tensor* cache_k,
                         torch::Tensor* cache_v, LayerCapture* capture);
-  // The layer's q/k only (LlamaAttention::CaptureQk of the normed input).
+  // The layer's q/k only (DecoderAttention::CaptureQk of its first norm's output).
   void CaptureQk(const torch::Tensor& x, const DecoderContext& ctx, LayerCapture* capture);
 
  private:
+  torch::Tensor Mlp(const torch::Tensor& x);
+
   Activation act_;
-  std::shared_ptr<LlamaAttention> self_attn_;
-  torch::nn::Linear gate_proj_{nullptr}, up_proj_{nullptr}, down_proj_{nullptr};
-  RmsNorm input_layernorm_{nullptr}, post_attention_layernorm_{nullptr};
+  bool parallel_;
+  std::shared_ptr<DecoderAttention> self_attn_;
+  torch::nn::Linear gate_proj_{nullptr}, up_proj_{nullptr}, down_proj_{nullptr};  // up/down: fc1/fc2 when plain
+  std::shared_ptr<DecoderNorm> norm1_, norm2_;  // norm2_ null in a parallel block
 };
 
-class LlamaForCausalLM : public torch::nn::Module {
+class DecoderLM : public torch::nn::Module {
  public:
-  explicit LlamaForCausalLM(const TextConfig& config);
+  explicit DecoderLM(const TextConfig& config);
 
   torch::Tensor Embed(const torch::Tensor& ids);  // [B, L] -> [B, L, D]
   // Runs layers 0..last_layer. `captures[i]` (nullptr = none) receives layer
@@ -75,7 +93,7 @@ class LlamaForCausalLM : public torch::nn::Module {
   std::shared_ptr<torch::nn::Module> model_;
   torch::nn::Embedding embed_tokens_{nullptr};
   torch::nn::ModuleList layers_;
-  RmsNorm norm_{nullptr};
+  std::shared_ptr<DecoderNorm> norm_;
   torch::nn::Linear lm_head_{nullptr};
 };
 

@@ -1,0 +1,16 @@
+#include "xmas/model/preprocess.h"
+
+namespace xmas::model {
+
+data::PreprocessOptions TowerPreprocessing(const ModelConfig& config) {
+  data::PreprocessOptions options;  // CLIP's mean/std by default
+  options.size = static_cast<int>(config.vision.image_size);
+  options.mode = data::ResizeMode::kPad;
+  if (config.vision.is_siglip()) {
+    options.mean = {0.5f, 0.5f, 0.5f};
+    options.std = {0.5f, 0.5f, 0.5f};
+  }
+  return options;
+}
+
+}  // namespace xmas::model
