@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <tuple>
 
 #include "xmas/select/balanced.h"
 #include "xmas/select/methods.h"
@@ -74,6 +75,7 @@ std::vector<size_t> AntiOrder(const Truth& truth, size_t budget, uint64_t seed) 
   auto key = [&](size_t i) {
     const TruthRecord& r = truth.records[i];
     const size_t size = group_size[r.group];
+    // Tier, then larger groups first (~size), groups in random order, whole groups together.
     return std::make_tuple(AntiTier(r, size), ~size, group_key[r.group], r.group, i);
   };
   std::vector<decltype(key(0))> keys;

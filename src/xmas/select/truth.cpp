@@ -1,6 +1,7 @@
 #include "xmas/select/truth.h"
 
 #include <cmath>
+#include <cstdint>
 #include <set>
 
 #include "xmas/util/atomic_file.h"
