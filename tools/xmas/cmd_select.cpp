@@ -1,9 +1,15 @@
 // `xmas select`: choose a training subset with XMAS or a baseline.
+#include <algorithm>
+#include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "command.h"
+#include "xmas/data/selection_list.h"
 #include "xmas/select/methods.h"
 #include "xmas/select/select.h"
+#include "xmas/util/atomic_file.h"
 #include "xmas/util/enum_names.h"
 
 namespace {
@@ -15,7 +21,29 @@ struct Args {
   std::string compat = xmas::NameOf(xmas::select::kCompatNames, o.compat);
   std::string within = xmas::NameOf(xmas::select::kWithinNames, o.within);
   std::string order = xmas::NameOf(xmas::select::kOutputOrderNames, o.order);
+  std::string indices_out, ids_out;
 };
+
+// --indices-out / --ids-out: the chosen records' indices (file order) and
+// ids, from the report's chosen_indices / chosen_ids (docs/formats.md).
+xmas::Status WriteLists(const Args& a) {
+  if (a.indices_out.empty() && a.ids_out.empty()) return xmas::Status::Ok();
+  std::ifstream in(a.o.report, std::ios::binary);
+  nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  if (report.is_discarded() || !report.contains("chosen_indices") || !report.contains("chosen_ids")) {
+    return xmas::Status::Internal(a.o.report + ": cannot read chosen_indices / chosen_ids back");
+  }
+  const auto indices = report["chosen_indices"].get<std::vector<size_t>>();
+  const auto ids = report["chosen_ids"].get<std::vector<std::string>>();
+  std::vector<size_t> order(indices.size());  // positions, sorted by record index: file order
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return indices[x] < indices[y]; });
+  std::vector<std::string> file_order_ids;
+  for (size_t k : order) file_order_ids.push_back(ids.at(k));
+  if (!a.indices_out.empty()) XMAS_RETURN_IF_ERROR(xmas::data::WriteIndexList(a.indices_out, indices));
+  if (!a.ids_out.empty()) XMAS_RETURN_IF_ERROR(xmas::data::WriteIdList(a.ids_out, file_order_ids));
+  return xmas::Status::Ok();
+}
 
 xmas::Status Run(Args& a) {
   using namespace xmas::select;
@@ -27,7 +55,17 @@ xmas::Status Run(Args& a) {
   if (a.o.compat == Compat::kOfficial && (a.o.keep_all_k || a.o.standardize || a.o.within != Within::kStability)) {
     return xmas::Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize or --within");
   }
-  return RunSelect(a.o);
+  for (const std::string* out : {&a.indices_out, &a.ids_out}) {
+    if (!out->empty()) XMAS_RETURN_IF_ERROR(xmas::CheckOutputIsNotInput(*out, {a.o.data, a.o.trajectories, a.o.output}));
+  }
+  if (a.o.report.empty() && !(a.indices_out.empty() && a.ids_out.empty())) {
+    // RunSelect's default, made explicit so WriteLists can read it back.
+    const std::string& out = a.o.output;
+    const bool json = out.size() > 5 && out.compare(out.size() - 5, 5, ".json") == 0;
+    a.o.report = (json ? out.substr(0, out.size() - 5) : out) + ".report.json";
+  }
+  XMAS_RETURN_IF_ERROR(RunSelect(a.o));
+  return WriteLists(a);
 }
 
 void AddSelect(CLI::App& app) {
@@ -38,8 +76,11 @@ void AddSelect(CLI::App& app) {
                   "Feature store, or folder of the authors' checkpoint-*_attn_svd_*.json files");
   cmd->add_option("--data", o.data, "LLaVA JSON the trajectories were computed on")->required();
   cmd->add_option("--budget", a->budget, "Subset size: a percentage (20%) or a count (5000)")->required();
-  cmd->add_option("-o,--output", o.output, "Subset JSON to write")->required();
+  cmd->add_option("-o,--output", o.output, "Subset to write (JSON array, or JSON Lines when the data is JSON Lines)")->required();
   cmd->add_option("--report", o.report, "Report JSON (default: <output>.report.json)");
+  cmd->add_option("--indices-out", a->indices_out,
+                  "Also write the chosen 0-based record indices in file order: F.npy (int64) or F.txt");
+  cmd->add_option("--ids-out", a->ids_out, "Also write the chosen records' ids, one per line, in file order");
   cmd->add_option("--method", o.method, xmas::select::MethodHelp())
       ->check(CLI::IsMember(xmas::select::MethodNames()))
       ->capture_default_str();

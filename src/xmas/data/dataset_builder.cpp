@@ -44,6 +44,13 @@ Result<std::vector<JsonMember>> DatasetBuilder::FindRecords() {
   const char open = dataset_.format_.container == Container::kJsonLines ? '\n' : '[';
   MemberScanner scanner(open, name_, [text](uint64_t at) { return LineColumn(text, at); });
   std::vector<JsonMember> members;
+  // Large arrays are cut on every core; the sequential scan decides the rest
+  // (and words every error).
+  constexpr size_t kParallelFrom = 4u << 20;
+  if (open == '[' && text.size() >= kParallelFrom && ThreadCount(options_.threads) > 1 &&
+      SplitArrayInParallel(text, options_.threads, &members)) {
+    return members;
+  }
   size_t pos = 0;
   XMAS_RETURN_IF_ERROR(scanner.Scan(text, 0, &pos, &members));
   XMAS_RETURN_IF_ERROR(scanner.Finish(text, 0, &members));

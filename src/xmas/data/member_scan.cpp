@@ -1,7 +1,10 @@
 #include "xmas/data/member_scan.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
+
+#include "xmas/data/parallel.h"
 
 namespace xmas::data {
 namespace {
@@ -125,6 +128,111 @@ Status MemberScanner::Finish(std::string_view w, uint64_t offset, std::vector<Js
     return Fail(file_size, std::string("the top-level ") + kind() + " is not closed (truncated file?)");
   }
   return Status::Ok();
+}
+
+namespace {
+
+// What one piece of the array holds: its separators with their depth
+// relative to the piece's start, and the depth and string state at its end.
+struct Piece {
+  size_t begin = 0, end = 0;
+  std::vector<std::pair<size_t, int>> commas;  // (offset, depth at the comma)
+  std::vector<std::pair<size_t, int>> lows;    // closing brackets reaching a new lowest depth
+  int depth = 0;
+  bool open_string = false;
+};
+
+void ScanPiece(std::string_view text, Piece* piece) {
+  const bool* structural = Structural();
+  const char* w = text.data();
+  int depth = 0, lowest = 0;
+  for (size_t at = piece->begin; at < piece->end; ++at) {
+    while (at < piece->end && !structural[static_cast<unsigned char>(w[at])]) ++at;
+    if (at == piece->end) break;
+    const char c = w[at];
+    if (c == '"') {
+      for (;;) {  // to the closing quote
+        const void* q = std::memchr(w + at + 1, '"', piece->end - at - 1);
+        if (q == nullptr) {
+          piece->open_string = true;
+          return;
+        }
+        at = static_cast<size_t>(static_cast<const char*>(q) - w);
+        size_t slashes = 0;
+        while (w[at - 1 - slashes] == '\\') ++slashes;
+        if (slashes % 2 == 0) break;
+      }
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      --depth;
+      if (depth < lowest) {
+        lowest = depth;
+        piece->lows.emplace_back(at, depth);
+      }
+    } else {
+      piece->commas.emplace_back(at, depth);
+    }
+  }
+  piece->depth = depth;
+}
+
+}  // namespace
+
+bool SplitArrayInParallel(std::string_view text, int threads, std::vector<JsonMember>* out) {
+  out->clear();
+  const size_t count = std::max<size_t>(1, ThreadCount(threads));
+  std::vector<Piece> pieces;
+  size_t begin = 0;
+  for (size_t t = 1; t <= count; ++t) {
+    size_t end = t == count ? text.size() : text.size() / count * t;
+    if (t < count) {
+      end = text.find('\n', std::max(end, begin));
+      if (end == std::string_view::npos) return false;
+      ++end;
+    }
+    pieces.emplace_back();
+    pieces.back().begin = begin;
+    pieces.back().end = end;
+    begin = end;
+  }
+  ForBatches(pieces.size(), static_cast<int>(pieces.size()), 1, [&](size_t, size_t b, size_t e) {
+    for (size_t p = b; p < e; ++p) ScanPiece(text, &pieces[p]);
+    return true;
+  });
+  // Join: a separator is top-level where the absolute depth is 1 (commas)
+  // or drops to 0 (the closing bracket).
+  const size_t open = text.find_first_not_of(" \t\r\n");
+  if (open == std::string_view::npos || text[open] != '[') return false;
+  size_t previous = open + 1, close = std::string_view::npos;
+  int depth = 0;
+  auto take = [&](size_t at) {
+    const JsonMember m = Trimmed(text, 0, previous, at);
+    previous = at + 1;
+    if (m.end == m.begin) return false;
+    out->push_back(m);
+    return true;
+  };
+  for (const Piece& piece : pieces) {
+    if (piece.open_string || close != std::string_view::npos) return false;
+    for (const auto& [at, low] : piece.lows) {
+      if (depth + low < 0) return false;
+      if (depth + low == 0) {
+        close = at;
+        break;
+      }
+    }
+    for (const auto& [at, d] : piece.commas) {
+      if (at > close) break;  // close is npos (the largest) when not in this piece
+      if (depth + d == 1 && !take(at)) return false;
+    }
+    depth += piece.depth;
+  }
+  if (close == std::string_view::npos || text[close] != ']') return false;
+  const bool empty_array = out->empty() && Trimmed(text, 0, previous, close).begin == close;
+  if (!empty_array && !take(close)) return false;
+  if (text.find_first_not_of(" \t\r\n", close + 1) != std::string_view::npos) return false;
+  return depth == 0;
 }
 
 }  // namespace xmas::data

@@ -55,4 +55,13 @@ class MemberScanner {
   int64_t member_begin_ = -1;  // file offset
 };
 
+// The members of the top-level JSON array held whole in `text` (file offset
+// 0), found by `threads` threads: the text is cut after line breaks (which
+// valid JSON never has inside a string), each piece is scanned on its own
+// and the nesting depths are joined afterwards. Returns false, leaving
+// `out` empty, where that cannot decide (a piece without a line break, a
+// string open across a cut, anything malformed): the caller then runs the
+// sequential MemberScanner, which also gives the exact error.
+bool SplitArrayInParallel(std::string_view text, int threads, std::vector<JsonMember>* out);
+
 }  // namespace xmas::data

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "xmas/data/record_writer.h"
 #include "xmas/select/python_json.h"
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/file_names.h"
@@ -14,17 +15,17 @@ Status WriteSubsetFile(const data::DatasetIndex& ds, const std::vector<size_t>& 
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(path, {ds.path()}));
   AtomicFile out;
   XMAS_RETURN_IF_ERROR(out.Open(path));
-  // Byte-for-byte: "[\n" rec ",\n" rec ... "\n]\n", as data::WriteSubset.
-  std::string chunk = python_format ? (order.empty() ? "[]" : "[") : "[";
+  if (!python_format) {  // byte for byte, in the input's container (data::WriteSubset's layout)
+    data::RecordWriter writer(ds.format().container);
+    XMAS_RETURN_IF_ERROR(ds.ForEachRaw(order, [&](size_t, std::string_view raw) { return writer.Add(raw, &out); }));
+    XMAS_RETURN_IF_ERROR(writer.Finish(&out));
+    return out.Commit();
+  }
+  std::string chunk = order.empty() ? "[]" : "[";
   bool first = true;
   XMAS_RETURN_IF_ERROR(ds.ForEachRaw(order, [&](size_t i, std::string_view raw) {
-    if (python_format) {
-      chunk += first ? "\n    " : ",\n    ";
-      XMAS_RETURN_IF_ERROR(AppendPythonRecord(raw, ds.Where(i), &chunk));
-    } else {
-      chunk += first ? "\n" : ",\n";
-      chunk += raw;
-    }
+    chunk += first ? "\n    " : ",\n    ";
+    XMAS_RETURN_IF_ERROR(AppendPythonRecord(raw, ds.Where(i), &chunk));
     first = false;
     if (chunk.size() >= (1u << 20)) {
       XMAS_RETURN_IF_ERROR(out.Write(chunk));
@@ -32,11 +33,7 @@ Status WriteSubsetFile(const data::DatasetIndex& ds, const std::vector<size_t>& 
     }
     return Status::Ok();
   }));
-  if (!python_format) {
-    chunk += "\n]\n";
-  } else if (!order.empty()) {
-    chunk += "\n]";
-  }
+  if (!order.empty()) chunk += "\n]";
   XMAS_RETURN_IF_ERROR(out.Write(chunk));
   return out.Commit();
 }
