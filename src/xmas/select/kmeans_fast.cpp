@@ -37,6 +37,7 @@ struct Centroids {
   std::vector<float> nbr_dist;   // k × m
   std::vector<float> radius;     // distance to the nearest unlisted centroid (inf if none)
   std::vector<uint32_t> next;    // that centroid (UINT32_MAX if none)
+  std::vector<float> ct;         // d × k transposed copy (BuildNeighbours), for whole scans
   const float* at(size_t i) const { return c.data() + i * d; }
 };
 
@@ -61,7 +62,8 @@ void BuildNeighbours(Centroids* C) {
   C->nbr_dist.resize(k * m);
   C->radius.assign(k, kInf);
   C->next.assign(k, UINT32_MAX);
-  std::vector<float> ct(d * k);  // transposed: ct[j * k + b]
+  std::vector<float>& ct = C->ct;  // transposed: ct[j * k + b]
+  ct.resize(d * k);
   for (size_t b = 0; b < k; ++b) {
     for (size_t j = 0; j < d; ++j) ct[j * k + b] = C->c[b * d + j];
   }
@@ -107,6 +109,24 @@ void BuildNeighbours(Centroids* C) {
   }
 }
 
+// Re-ranks one row's two candidates by exact distance: returns the nearest,
+// its exact distance (*upper) and a lower bound on every other (*lower).
+uint32_t Rerank(const float* xi, const TwoNearest& t, const Centroids& C, float* upper, float* lower) {
+  uint32_t best = static_cast<uint32_t>(t.first);
+  float bd = Dist(xi, C.at(best), C.d), other = kInf;
+  if (t.second >= 0) {
+    const uint32_t b = static_cast<uint32_t>(t.second);
+    other = Dist(xi, C.at(b), C.d);
+    if (other < bd || (other == bd && b < best)) {
+      std::swap(other, bd);
+      best = b;
+    }
+  }
+  *upper = bd;
+  *lower = std::min(other, std::sqrt(std::max(0.f, t.second_d2 * (1.f - 1e-5f))));
+  return best;
+}
+
 // Exact nearest centroid of x, starting from centroid a at distance du.
 // Sets *best_d and *second_d (a lower bound on the distance to every other).
 uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float* best_d,
@@ -133,6 +153,13 @@ uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float*
     }
   }
   if (!complete && !(C.radius[a] - du >= sd)) {  // list exhausted: scan everything
+    float up, lo;  // vectorised; the exact scalar scan only for a near-tie it cannot prove
+    const uint32_t b = Rerank(x, NearestTwoTransposed(x, C.d, C.ct.data(), C.k), C, &up, &lo);
+    if (up <= lo) {
+      *best_d = up;
+      *second_d = lo;
+      return b;
+    }
     best = 0;
     bd = sd = kInf;
     for (uint32_t b = 0; b < C.k; ++b) {
@@ -197,24 +224,6 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
 // candidate's exact distance or, if smaller, the pass's second distance less
 // a margin far above its rounding error, so the bounds stay valid for the
 // pruned steps that follow.
-// Re-ranks one row's two candidates by exact distance: returns the nearest,
-// its exact distance (*upper) and a lower bound on every other (*lower).
-uint32_t Rerank(const float* xi, const TwoNearest& t, const Centroids& C, float* upper, float* lower) {
-  uint32_t best = static_cast<uint32_t>(t.first);
-  float bd = Dist(xi, C.at(best), C.d), other = kInf;
-  if (t.second >= 0) {
-    const uint32_t b = static_cast<uint32_t>(t.second);
-    other = Dist(xi, C.at(b), C.d);
-    if (other < bd || (other == bd && b < best)) {
-      std::swap(other, bd);
-      best = b;
-    }
-  }
-  *upper = bd;
-  *lower = std::min(other, std::sqrt(std::max(0.f, t.second_d2 * (1.f - 1e-5f))));
-  return best;
-}
-
 size_t ExhaustiveStep(const float* x, size_t n, const Centroids& C, PointState* s) {
   std::vector<TwoNearest> two(n);
   NearestTwo(x, n, C.d, C.c.data(), C.k, two.data());
