@@ -49,7 +49,7 @@ void AddSelect(CLI::App& app) {
   cmd->add_option("--iterations", o.iterations, "k-means iterations at most (default 100; official: exactly)");
   cmd->add_option("--tolerance", o.tolerance,
                   "k-means stops when an iteration improves its objective by less than this fraction "
-                  "(default 1e-3; 0: only when no assignment changes; ignored by --compat official)");
+                  "(default 3e-4; 0: only when no assignment changes; ignored by --compat official)");
   cmd->add_option("--seed", o.seed, "Seed for k-means and every random choice (default 1234; official mode: "
                   "only the text-only draw, as random.seed; FAISS keeps its 1234)");
   cmd->add_option("--within", a->within, "Order inside clusters: stability, random, centroid")

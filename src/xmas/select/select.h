@@ -39,7 +39,7 @@ struct SelectOptions {
   // k-means: 0 clusters = DefaultClusterCount (official: 1000).
   int clusters = 0;
   int iterations = 100;     // at most; default mode stops earlier on convergence:
-  double tolerance = 1e-3;  // stop when an iteration improves the k-means objective by
+  double tolerance = 3e-4;  // stop when an iteration improves the k-means objective by
                             // less than this fraction (0: run until no assignment
                             // changes, up to `iterations`); official mode ignores it
   uint64_t seed = 1234;     // k-means and every random choice
