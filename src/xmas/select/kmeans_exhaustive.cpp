@@ -81,22 +81,23 @@ bool HasAvx2Fma() {
 
 }  // namespace
 
+TwoNearest NearestTwoTransposed(const float* row, size_t d, const float* ct, size_t k) {
+  TwoNearest t = Empty();
+  if (HasAvx2Fma() && d <= kMaxVectorDims && k < (size_t{1} << 24)) {
+    Avx2(row, d, ct, k, &t);
+  } else {
+    Scalar(row, d, ct, k, 0, &t);
+  }
+  return t;
+}
+
 void NearestTwo(const float* x, size_t n, size_t d, const float* centroids, size_t k, TwoNearest* out) {
   std::vector<float> ct(d * k);  // transposed, so a vector load covers 8 centroids
   for (size_t c = 0; c < k; ++c) {
     for (size_t j = 0; j < d; ++j) ct[j * k + c] = centroids[c * d + j];
   }
-  const bool vector = HasAvx2Fma() && d <= kMaxVectorDims && k < (size_t{1} << 24);
 #pragma omp parallel for schedule(static)
-  for (long i = 0; i < static_cast<long>(n); ++i) {
-    TwoNearest t = Empty();
-    if (vector) {
-      Avx2(x + i * d, d, ct.data(), k, &t);
-    } else {
-      Scalar(x + i * d, d, ct.data(), k, 0, &t);
-    }
-    out[i] = t;
-  }
+  for (long i = 0; i < static_cast<long>(n); ++i) out[i] = NearestTwoTransposed(x + i * d, d, ct.data(), k);
 }
 
 }  // namespace xmas::select

@@ -25,4 +25,7 @@ struct TwoNearest {
 // over rows; the result does not depend on the thread count.
 void NearestTwo(const float* x, size_t n, size_t d, const float* centroids, size_t k, TwoNearest* out);
 
+// The same for one row against centroids already transposed (ct[j * k + c]).
+TwoNearest NearestTwoTransposed(const float* row, size_t d, const float* ct, size_t k);
+
 }  // namespace xmas::select

@@ -37,6 +37,7 @@ struct Centroids {
   std::vector<float> nbr_dist;   // k × m
   std::vector<float> radius;     // distance to the nearest unlisted centroid (inf if none)
   std::vector<uint32_t> next;    // that centroid (UINT32_MAX if none)
+  std::vector<float> ct;         // d × k transposed copy (BuildNeighbours), for whole scans
   const float* at(size_t i) const { return c.data() + i * d; }
 };
 
@@ -61,7 +62,8 @@ void BuildNeighbours(Centroids* C) {
   C->nbr_dist.resize(k * m);
   C->radius.assign(k, kInf);
   C->next.assign(k, UINT32_MAX);
-  std::vector<float> ct(d * k);  // transposed: ct[j * k + b]
+  std::vector<float>& ct = C->ct;  // transposed: ct[j * k + b]
+  ct.resize(d * k);
   for (size_t b = 0; b < k; ++b) {
     for (size_t j = 0; j < d; ++j) ct[j * k + b] = C->c[b * d + j];
   }
@@ -107,6 +109,24 @@ void BuildNeighbours(Centroids* C) {
   }
 }
 
+// Re-ranks one row's two candidates by exact distance: returns the nearest,
+// its exact distance (*upper) and a lower bound on every other (*lower).
+uint32_t Rerank(const float* xi, const TwoNearest& t, const Centroids& C, float* upper, float* lower) {
+  uint32_t best = static_cast<uint32_t>(t.first);
+  float bd = Dist(xi, C.at(best), C.d), other = kInf;
+  if (t.second >= 0) {
+    const uint32_t b = static_cast<uint32_t>(t.second);
+    other = Dist(xi, C.at(b), C.d);
+    if (other < bd || (other == bd && b < best)) {
+      std::swap(other, bd);
+      best = b;
+    }
+  }
+  *upper = bd;
+  *lower = std::min(other, std::sqrt(std::max(0.f, t.second_d2 * (1.f - 1e-5f))));
+  return best;
+}
+
 // Exact nearest centroid of x, starting from centroid a at distance du.
 // Sets *best_d and *second_d (a lower bound on the distance to every other).
 uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float* best_d,
@@ -133,6 +153,13 @@ uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float*
     }
   }
   if (!complete && !(C.radius[a] - du >= sd)) {  // list exhausted: scan everything
+    float up, lo;  // vectorised; the exact scalar scan only for a near-tie it cannot prove
+    const uint32_t b = Rerank(x, NearestTwoTransposed(x, C.d, C.ct.data(), C.k), C, &up, &lo);
+    if (up <= lo) {
+      *best_d = up;
+      *second_d = lo;
+      return b;
+    }
     best = 0;
     bd = sd = kInf;
     for (uint32_t b = 0; b < C.k; ++b) {
@@ -198,57 +225,64 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
 // a margin far above its rounding error, so the bounds stay valid for the
 // pruned steps that follow.
 size_t ExhaustiveStep(const float* x, size_t n, const Centroids& C, PointState* s) {
-  const size_t d = C.d;
   std::vector<TwoNearest> two(n);
-  NearestTwo(x, n, d, C.c.data(), C.k, two.data());
+  NearestTwo(x, n, C.d, C.c.data(), C.k, two.data());
   size_t changed = 0;
 #pragma omp parallel for schedule(static) reduction(+ : changed)
   for (long i = 0; i < static_cast<long>(n); ++i) {
-    const float* xi = x + i * d;
-    const TwoNearest& t = two[i];
-    uint32_t best = static_cast<uint32_t>(t.first);
-    float bd = Dist(xi, C.at(best), d), other = kInf;
-    if (t.second >= 0) {
-      const uint32_t b = static_cast<uint32_t>(t.second);
-      other = Dist(xi, C.at(b), d);
-      if (other < bd || (other == bd && b < best)) {
-        std::swap(other, bd);
-        best = b;
-      }
-    }
-    const float rest = std::sqrt(std::max(0.f, t.second_d2 * (1.f - 1e-5f)));
+    const uint32_t best = Rerank(x + i * C.d, two[i], C, &s->upper[i], &s->lower[i]);
     if (static_cast<int32_t>(best) != s->a[i]) ++changed;
     s->a[i] = static_cast<int32_t>(best);
-    s->upper[i] = bd;
-    s->lower[i] = std::min(other, rest);
   }
   return changed;
+}
+
+// The exact nearest centroid of every row by the exhaustive pass; a row whose
+// bounds do not prove it (a near-tie within the pass's rounding) is settled
+// by Search() (needs BuildNeighbours).
+void AssignExhaustive(const float* x, size_t n, const Centroids& C, int32_t* out) {
+  std::vector<TwoNearest> two(n);
+  NearestTwo(x, n, C.d, C.c.data(), C.k, two.data());
+#pragma omp parallel for schedule(static)
+  for (long i = 0; i < static_cast<long>(n); ++i) {
+    const float* xi = x + i * C.d;
+    float upper, lower;
+    uint32_t best = Rerank(xi, two[i], C, &upper, &lower);
+    if (upper > lower) best = Search(xi, best, upper, C, &upper, &lower);
+    out[i] = static_cast<int32_t>(best);
+  }
 }
 
 // Chooses, per iteration, the assignment step that was faster when last
 // timed: the exhaustive pass, or Hamerly's pruned search (which pays only
 // while centroids settle and points have clear nearest centroids). The
 // exhaustive step runs first (the pruned one has no bounds yet) and the
-// pruned one is retried every `kProbeEvery` iterations while it loses, so
+// pruned one is retried after 4, 8, 16, ... iterations while it loses, so
 // an iteration never costs much more than the exhaustive pass, itself
 // cheaper than FAISS's brute force at these dimensions.
 class StepChooser {
  public:
-  static constexpr int kProbeEvery = 4;
+  static constexpr int kFirstProbeGap = 4;
   bool UsePruned(int it) const {
     if (it == 0) return false;
-    return pruned_s_ <= brute_s_ || (it - last_probe_) >= kProbeEvery;
+    return pruned_s_ <= brute_s_ || (it - last_probe_) >= probe_gap_;
   }
   void Record(int it, bool pruned, double seconds) {
     (pruned ? pruned_s_ : brute_s_) = seconds;
-    if (pruned) last_probe_ = it;
+    if (pruned) {
+      // A probe that loses waits twice as long for the next one (4, 8, 16,
+      // ... iterations): on data where pruning never pays, probing stays cheap.
+      probe_gap_ = pruned_s_ > brute_s_ && it - last_probe_ >= probe_gap_ ? 2 * probe_gap_ : kFirstProbeGap;
+      last_probe_ = it;
+    }
     (pruned ? pruned_steps_ : brute_steps_) += 1;
   }
   int brute_steps() const { return brute_steps_; }
+  bool PrefersExhaustive() const { return pruned_s_ > brute_s_; }
 
  private:
   double pruned_s_ = 0, brute_s_ = 0;
-  int last_probe_ = 0, pruned_steps_ = 0, brute_steps_ = 0;
+  int last_probe_ = 0, probe_gap_ = kFirstProbeGap, pruned_steps_ = 0, brute_steps_ = 0;
 };
 
 // New centroids as the mean of their points (double sums, point order, so
@@ -409,18 +443,25 @@ Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeans
   }
   progress.Finish();
   r.exhaustive_iterations = chooser.brute_steps();
-  // Final assignment against the final centroids (pruned: exact distances).
+  // Final assignment against the final centroids, exact, by the step that
+  // was winning: the exhaustive pass (every row at once) or the pruned one.
   BuildNeighbours(&C);
-  AssignStep(xt.data(), nt, C, move, &s);
+  r.assignment.assign(n, 0);
+  const bool exhaustive = chooser.PrefersExhaustive();
+  if (exhaustive) {
+    AssignExhaustive(x, n, C, r.assignment.data());
+    for (size_t i = 0; i < nt; ++i) s.a[i] = r.assignment[perm[i]];
+  } else {
+    AssignStep(xt.data(), nt, C, move, &s);
+  }
   r.objective = 0;
   for (size_t i = 0; i < nt; ++i) {
     const double dist = Dist(&xt[i * d], C.at(s.a[i]), d);
     r.objective += dist * dist;
   }
-  r.assignment.assign(n, 0);
-  if (nt == n) {
+  if (!exhaustive && nt == n) {
     for (size_t i = 0; i < nt; ++i) r.assignment[perm[i]] = s.a[i];
-  } else {
+  } else if (!exhaustive) {
     AssignAll(x, n, C, r.assignment.data());
   }
   r.centroids = std::move(C.c);
