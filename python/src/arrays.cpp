@@ -2,6 +2,10 @@
 
 namespace xmas::python {
 
+std::string FsPath(const py::handle& path) {
+  return py::str(py::module_::import("os").attr("fspath")(path));
+}
+
 std::vector<uint8_t> MaskFrom(const py::handle& mask, size_t n, const char* what) {
   auto a = py::array_t<uint8_t, py::array::c_style | py::array::forcecast>::ensure(
       py::module_::import("numpy").attr("asarray")(mask).attr("astype")("bool"));

@@ -24,6 +24,9 @@ py::array_t<T> ToNumpy(std::vector<T> values, std::vector<py::ssize_t> shape) {
   return py::array_t<T>(shape, owned->data(), free_when_done);
 }
 
+// os.fspath(path) as a string: str, pathlib.Path or any os.PathLike.
+std::string FsPath(const py::handle& path);
+
 // A 1-D boolean/integer mask of length n as 0/1 bytes; ValueError naming
 // `what` if its length differs.
 std::vector<uint8_t> MaskFrom(const py::handle& mask, size_t n, const char* what);

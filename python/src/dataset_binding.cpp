@@ -48,7 +48,7 @@ py::list Problems(const std::vector<data::RecordProblem>& problems) {
 
 data::ValidateOptions ValidateOpts(const py::object& image_folder, bool decode_images, int threads) {
   data::ValidateOptions o;
-  if (!image_folder.is_none()) o.image_folder = py::str(py::module_::import("os").attr("fspath")(image_folder));
+  if (!image_folder.is_none()) o.image_folder = FsPath(image_folder);
   o.decode_images = decode_images;
   o.threads = threads;
   o.show_progress = false;
@@ -80,8 +80,9 @@ std::vector<size_t> CheckDataset(const Dataset& ds, const py::object& image_fold
   return Unwrap(data::CheckRecords(ds, o, policy));
 }
 
-void Subset(const Dataset& ds, const std::vector<py::ssize_t>& indices, const std::string& path,
+void Subset(const Dataset& ds, const std::vector<py::ssize_t>& indices, const py::object& out,
             const std::string& order) {
+  const std::string path = FsPath(out);
   if (order != "file" && order != "given") throw py::value_error("order: expected 'file' or 'given'");
   std::vector<size_t> chosen;
   chosen.reserve(indices.size());
@@ -120,7 +121,7 @@ missing id or a field of the wrong type; strict=False keeps such records and
 lists them in ``load_problems`` (as ``xmas data validate`` does). Malformed
 JSON always raises. Messages are the CLI's one-line errors.)doc")
       .def(py::init([](const py::object& path, bool strict) {
-             const std::string p = py::str(py::module_::import("os").attr("fspath")(path));
+             const std::string p = FsPath(path);
              data::LoadOptions o;
              o.show_progress = false;
              o.collect_record_problems = !strict;

@@ -111,8 +111,9 @@ struct Writer {
   size_t rows = 0;
 };
 
-Writer Create(const std::string& dir, std::vector<std::string> ids, const py::object& valid,
+Writer Create(const py::object& path, std::vector<std::string> ids, const py::object& valid,
               bool overwrite) {
+  const std::string dir = FsPath(path);
   std::vector<uint8_t> mask = valid.is_none() ? std::vector<uint8_t>(ids.size(), 1)
                                               : MaskFrom(valid, ids.size(), "valid");
   const size_t rows = ids.size();
@@ -167,7 +168,8 @@ reading: ids.txt, valid.npy and per-checkpoint or static float32 features.
 
 Errors (a missing manifest, a NaN in a feature file, ...) raise
 xmas.errors.* with the one-line message the CLI prints.)doc")
-      .def(py::init([](const std::string& dir) {
+      .def(py::init([](const py::object& path) {
+             const std::string dir = FsPath(path);
              py::gil_scoped_release release;
              return Unwrap(Store::Open(dir));
            }), py::arg("path"), "Opens and validates the manifest, ids and validity mask.")
@@ -176,7 +178,7 @@ xmas.errors.* with the one-line message the CLI prints.)doc")
                   "Starts a store in `path` (created; must be empty unless overwrite) for\n"
                   "rows with these unique ids; `valid` (default all True) marks rows with\n"
                   "cross-modal values (False: text-only). Returns a StoreWriter.")
-      .def_static("is_store", &Store::IsStore, py::arg("path"),
+      .def_static("is_store", [](const py::object& path) { return Store::IsStore(FsPath(path)); }, py::arg("path"),
                   "True if `path` holds a manifest.json of this format.")
       .def_property_readonly("path", &Store::dir)
       .def("__len__", &Store::size)
