@@ -3,30 +3,20 @@
 #include <algorithm>
 #include <cmath>
 
+#include "xmas/util/splitmix.h"
+
 namespace xmas::eval {
 namespace {
 
-// SplitMix64, the same generator as tests/eval_core/bootstrap_reference.py.
-class SplitMix {
- public:
-  explicit SplitMix(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [0, n): draws above the largest multiple of n are rejected.
-  uint64_t Below(uint64_t n) {
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t x;
-    do x = Next(); while (x >= limit);
-    return x % n;
-  }
-
- private:
-  uint64_t state_;
-};
+// SplitMix64 (util/splitmix.h), as tests/eval_core/bootstrap_reference.py
+// draws; a value below n by rejection of the draws above the largest
+// multiple of n.
+uint64_t Below(uint64_t* state, uint64_t n) {
+  const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  uint64_t x;
+  do x = SplitMix64Next(state); while (x >= limit);
+  return x % n;
+}
 
 Status CheckInputs(const std::vector<double>& a, const std::vector<double>& b, const BootstrapOptions& o) {
   if (a.empty() || a.size() != b.size()) {
@@ -63,11 +53,11 @@ Result<PairedInterval> PairedBootstrap(const std::vector<double>& method, const 
     d[i] = method[i] - baseline[i];
     total += d[i];
   }
-  SplitMix rng(o.seed);
+  uint64_t rng = o.seed;
   std::vector<double> means(static_cast<size_t>(o.resamples));
   for (double& mean : means) {
     double sum = 0;
-    for (size_t k = 0; k < n; ++k) sum += d[rng.Below(n)];
+    for (size_t k = 0; k < n; ++k) sum += d[Below(&rng, n)];
     mean = sum / static_cast<double>(n);
   }
   PairedInterval r;
