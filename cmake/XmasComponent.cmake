@@ -35,7 +35,7 @@ endfunction()
 # tests/ folder; XMAS_TEST_DATA_DIR is tests/fixtures, XMAS_BINARY the built CLI
 # (built first when NEEDS_CLI is given).
 function(xmas_test name)
-  cmake_parse_arguments(ARG "NEEDS_CLI" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "NEEDS_CLI" "" "DEPS;ENVIRONMENT" ${ARGN})
   file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cpp)
   add_executable(test_${name} ${_sources})
   if(ARG_NEEDS_CLI)
@@ -45,8 +45,12 @@ function(xmas_test name)
   target_compile_definitions(test_${name} PRIVATE
     XMAS_TEST_DATA_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures"
     XMAS_BINARY="$<TARGET_FILE:xmas_cli>")
+  set(_properties LABELS ${name})
+  if(ARG_ENVIRONMENT)  # NAME=VALUE pairs every test of the folder runs with
+    list(APPEND _properties ENVIRONMENT "${ARG_ENVIRONMENT}")
+  endif()
   gtest_discover_tests(test_${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}/tests
-    DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${name})
+    DISCOVERY_TIMEOUT 60 PROPERTIES ${_properties})
 endfunction()
 
 # xmas_torch_pch(TARGET): precompile <torch/torch.h> for a target whose
