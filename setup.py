@@ -30,8 +30,8 @@ class CMakeModule(Extension):
 def cached_python(build):
     """The Python_EXECUTABLE an existing build folder was configured with, or None."""
     with open(os.path.join(build, "CMakeCache.txt")) as f:
-        for line in f:
-            if line.startswith("Python_EXECUTABLE:"):
+        for line in f:  # FindPython keeps what it found in _Python_EXECUTABLE
+            if line.startswith("Python_EXECUTABLE:") or line.startswith("_Python_EXECUTABLE:"):
                 return line.split("=", 1)[1].strip()
     return None
 
