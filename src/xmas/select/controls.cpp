@@ -94,7 +94,7 @@ Result<Selection> SelectTruthControl(const MethodInput& in) {
   XMAS_ASSIGN_OR_RETURN(Truth truth, LoadTruthFor(o.truth, in.dataset));
   std::vector<size_t> chosen =
       o.method == "oracle" ? OracleOrder(truth, in.budget, o.seed) : AntiOrder(truth, in.budget, o.seed);
-  Selection s = FlatSelection(in.dataset, o, std::move(chosen));
+  Selection s = FlatSelection(in, std::move(chosen));
   s.details = {{"truth", o.truth}};
   return s;
 }
