@@ -21,6 +21,7 @@
 #include "errors.h"
 #include "xmas/data/dataset.h"
 #include "xmas/data/dataset_index.h"
+#include "xmas/select/methods.h"
 #include "xmas/select/output.h"
 #include "xmas/select/select.h"
 #include "xmas/select/stopwatch.h"
@@ -263,8 +264,8 @@ SelectOptions Options(const py::dict& kw) {
   o.standardize = get("standardize").cast<bool>();
   o.top_k = get("top_k").cast<int>();
   o.clusters = get("clusters").cast<int>();
-  o.iterations = get("iterations").cast<int>();
-  o.tolerance = get("tolerance").cast<double>();
+  if (!get("iterations").is_none()) o.kmeans.iterations = get("iterations").cast<int>();  // else KMeansOptions'
+  if (!get("tolerance").is_none()) o.kmeans.tolerance = get("tolerance").cast<double>();     // defaults
   o.seed = get("seed").cast<uint64_t>();
   o.within = Choice<select::Within>("within", get("within").cast<std::string>(),
                                     {{"stability", select::Within::kStability}, {"random", select::Within::kRandom},

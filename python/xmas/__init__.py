@@ -89,8 +89,8 @@ def select(trajectories: Union[str, "_os.PathLike[str]", Any], budget: Union[str
            ids: Optional[Sequence[str]] = None, text_only: Optional[Any] = None,
            steps: Optional[Sequence[int]] = None, sources: Optional[Sequence[str]] = None,
            method: str = "xmas", compat: str = "default", features: str = "sum",
-           standardize: bool = False, top_k: int = 0, clusters: int = 0, iterations: int = 100,
-           tolerance: float = 1e-3, seed: int = 1234, within: str = "stability",
+           standardize: bool = False, top_k: int = 0, clusters: int = 0, iterations: Optional[int] = None,
+           tolerance: Optional[float] = None, seed: int = 1234, within: str = "stability",
            order: str = "auto", output: Optional[_Path] = None,
            official_format: bool = False, threads: int = 0, band: str = "",
            epsilon: float = 0.05, knn: int = 10, gamma: float = 1.0,
@@ -117,6 +117,8 @@ def select(trajectories: Union[str, "_os.PathLike[str]", Any], budget: Union[str
     compat: "default", or "official" to reproduce the authors' scripts.
     features: "sum" (Σ top-k per checkpoint) or "all" (keep the k values).
     clusters: k-means clusters (0: N/665 in [1, 1000]; official 1000).
+    iterations, tolerance: k-means limits; None keeps the library's defaults
+        (those ``xmas select --help`` shows).
     seed: k-means and every random choice. The other options are those of
         ``xmas select --help`` under the same names (``epsilon`` is
         ``--epsilon``).
@@ -132,7 +134,8 @@ def select(trajectories: Union[str, "_os.PathLike[str]", Any], budget: Union[str
                    text_only=text_only, steps=None if steps is None else [int(s) for s in steps],
                    sources=None if sources is None else [str(s) for s in sources], method=method,
                    compat=compat, features=features, standardize=bool(standardize), top_k=int(top_k),
-                   clusters=int(clusters), iterations=int(iterations), tolerance=float(tolerance),
+                   clusters=int(clusters), iterations=None if iterations is None else int(iterations),
+                   tolerance=None if tolerance is None else float(tolerance),
                    seed=int(seed), within=within, order=order, output=_fspath(output),
                    official_format=bool(official_format), threads=int(threads), band=band,
                    epsilon=float(epsilon), knn=int(knn), gamma=float(gamma), temperature=float(temperature))

@@ -20,8 +20,8 @@ class SelectResult(NamedTuple):
 def select(trajectories: Union[_Path, Any], budget: Union[str, int], *, data: Optional[_Path] = ...,
            ids: Optional[Sequence[str]] = ..., text_only: Optional[Any] = ..., steps: Optional[Sequence[int]] = ...,
            sources: Optional[Sequence[str]] = ..., method: str = ..., compat: str = ..., features: str = ...,
-           standardize: bool = ..., top_k: int = ..., clusters: int = ..., iterations: int = ...,
-           tolerance: float = ..., seed: int = ..., within: str = ..., order: str = ...,
+           standardize: bool = ..., top_k: int = ..., clusters: int = ..., iterations: Optional[int] = ...,
+           tolerance: Optional[float] = ..., seed: int = ..., within: str = ..., order: str = ...,
            output: Optional[_Path] = ..., official_format: bool = ..., threads: int = ..., band: str = ...,
            epsilon: float = ..., knn: int = ..., gamma: float = ..., temperature: float = ...) -> SelectResult: ...
 def write_store(path: _Path, ids: Sequence[str], *, svd: Any = ..., loss: Any = ...,

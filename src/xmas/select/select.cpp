@@ -6,6 +6,7 @@
 #include "xmas/select/methods.h"
 #include "xmas/select/output.h"
 #include "xmas/select/stopwatch.h"
+#include "xmas/select/truth.h"
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/log.h"
 
