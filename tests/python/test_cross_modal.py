@@ -26,9 +26,9 @@ def reference_attention(q, k, image, length):
 
 
 def reference_official(q, k, image, padded, heads, kv_heads):
-    """softmax_rows(K Qᵀ/√D) over every position (the authors' swap), K widened per key head."""
-    d = k.shape[1] // kv_heads
-    k = k.reshape(-1, kv_heads, 1, d).expand(-1, kv_heads, heads // kv_heads, d).reshape(k.shape[0], -1)
+    """softmax_rows(K Qᵀ/√D) over every position (the authors' swap), K widened as the authors widen it:
+    torch.repeat_interleave over features, each key feature repeated in place (docs/method.md)."""
+    k = k.repeat_interleave(heads // kv_heads, dim=1)
     logits = k[image[1]:padded].double() @ q[:padded].double().T / math.sqrt(q.shape[1])
     return torch.softmax(logits, dim=-1)[:, image[0]:image[1]]
 

@@ -62,7 +62,7 @@ class DatasetTest(TempDirTest):
             "image-type": '[{"id": "a", "image": 3, "conversations": []}]',
             "conv-type": '[{"id": "a", "conversations": {"from": "human"}}]',
             "syntax": '[{"id": "a", "conversations": []},\n {"id": "b" "conversations": []}]',
-            "not-array": '{"id": "a"}',
+            "not-array": '"a"',
             "collision": '[{"id": "a", "image": "x.jpg"}, {"id": "a", "image": "x.jpg"}, {"id": "a::x.jpg#1"}]',
         }
         for name, text in cases.items():

@@ -175,7 +175,7 @@ class ArraysTest(TempDirTest):
 
     def test_errors(self):
         data, keys, values, text_only = make_case(self.tmp, 50, 3, 5, 0.0, 14)
-        with self.assertRaisesRegex(xmas.errors.UsageError, r"^--method 'nope': unknown method$"):
+        with self.assertRaisesRegex(xmas.errors.UsageError, r"^--method 'nope': unknown method \(expected: xmas, random, "):
             xmas.select(values, 5, method="nope")
         with self.assertRaisesRegex(xmas.errors.UsageError, r"examples asked, the data has 50$"):
             xmas.select(values, 51)
