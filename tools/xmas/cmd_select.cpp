@@ -58,11 +58,8 @@ xmas::Status Run(Args& a) {
   for (const std::string* out : {&a.indices_out, &a.ids_out}) {
     if (!out->empty()) XMAS_RETURN_IF_ERROR(xmas::CheckOutputIsNotInput(*out, {a.o.data, a.o.trajectories, a.o.output}));
   }
-  if (a.o.report.empty() && !(a.indices_out.empty() && a.ids_out.empty())) {
-    // RunSelect's default, made explicit so WriteLists can read it back.
-    const std::string& out = a.o.output;
-    const bool json = out.size() > 5 && out.compare(out.size() - 5, 5, ".json") == 0;
-    a.o.report = (json ? out.substr(0, out.size() - 5) : out) + ".report.json";
+  if (!(a.indices_out.empty() && a.ids_out.empty())) {
+    a.o.report = xmas::select::ReportPath(a.o);  // made explicit so WriteLists can read it back
   }
   XMAS_RETURN_IF_ERROR(RunSelect(a.o));
   return WriteLists(a);

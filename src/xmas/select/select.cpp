@@ -72,15 +72,17 @@ Result<Selection> Select(const data::DatasetIndex& dataset, const SelectOptions&
   return method->run(MethodInput{dataset, o, static_cast<size_t>(budget)});
 }
 
+std::string ReportPath(const SelectOptions& o) {
+  if (!o.report.empty()) return o.report;
+  std::string report = o.output;
+  if (report.size() > 5 && report.compare(report.size() - 5, 5, ".json") == 0) report.resize(report.size() - 5);
+  return report + ".report.json";
+}
+
 Status RunSelect(const SelectOptions& o) {
   if (o.output.empty()) return Status::Usage("-o/--output is required");
   XMAS_ASSIGN_OR_RETURN(const Method* method, CheckMethod(o));
-  std::string report = o.report;
-  if (report.empty()) {
-    report = o.output;
-    if (report.size() > 5 && report.compare(report.size() - 5, 5, ".json") == 0) report.resize(report.size() - 5);
-    report += ".report.json";
-  }
+  const std::string report = ReportPath(o);
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.output, {o.data, o.trajectories}));
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(report, {o.data, o.trajectories, o.output}));
   if (!o.truth.empty()) {

@@ -104,6 +104,10 @@ Result<Selection> Select(const data::Dataset& dataset, const SelectOptions& opti
 // asked) the authors' cluster/stability files.
 Status RunSelect(const SelectOptions& options);
 
+// Where RunSelect writes the report: options.report, or else the output
+// path without ".json", plus ".report.json".
+std::string ReportPath(const SelectOptions& options);
+
 // Sets the option `key` of an experiment's selection.extra ("band",
 // "semdedup_eps", "knn", "gamma", "temperature", "iterations", "tolerance",
 // "standardize"); a usage error "unknown option or wrong type" otherwise.
