@@ -191,11 +191,11 @@ def cross_modal_singular_values(q: Any, k: Any, text_span: Tuple[int, int], imag
     """The top-k singular values of one example's cross-modal matrix, computed
     by the functions the C++ extractor (``xmas trajectories``) uses.
 
-    mode="attention" (default; SPEC §4): q ``[H, L, d]`` and k ``[Hkv, L, d]``
+    mode="attention" (default; docs/method.md §4): q ``[H, L, d]`` and k ``[Hkv, L, d]``
         per layer, split into heads and *after* RoPE; the matrix is the
         head-averaged causal softmax(q kᵀ/√d) restricted to text rows ×
         image columns.
-    mode="official" (the authors' code, SPEC §3): q ``[L, H*d]`` and k
+    mode="official" (the authors' code, docs/method.md §3): q ``[L, H*d]`` and k
         ``[L, Hkv*d]``, the raw q_proj/k_proj outputs (pre-RoPE, padding
         included); ``num_heads``/``num_kv_heads`` are needed only when the
         widths differ (grouped-query attention).

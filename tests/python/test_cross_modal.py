@@ -1,5 +1,5 @@
 """xmas.cross_modal_singular_values: the extractor's C++ functions (traj/)
-against an independent PyTorch transcription of SPEC §3/§4."""
+against an independent PyTorch transcription of docs/method.md §3/§4."""
 import math
 import unittest
 

@@ -36,12 +36,12 @@ xmas::Status Run(const Options& options) {
 }
 
 void AddStats(CLI::App& app) {
-  CLI::App* group = xmas::cli::GetOrAddGroup(app, "data", "Inspect, check and subset LLaVA-format datasets");
+  CLI::App* group = xmas::cli::GetOrAddGroup(app, "data");
   auto* cmd = group->add_subcommand(
       "stats", "Detected format; records by source, text-only and several-image counts; turns, characters and words per "
       "record (min/median/p90/max)");
   auto options = std::make_shared<Options>();
-  cmd->add_option("DATA", options->data, "Dataset file: JSON array or JSON Lines, LLaVA or messages records")->required();
+  xmas::cli::AddDatasetArgument(cmd, &options->data);
   cmd->add_flag("--json", options->json, "Print one JSON object instead of a table");
   xmas::cli::AddOnErrorOption(cmd, &options->on_error);
   xmas::cli::SetAction(cmd, [options] { return Run(*options); });

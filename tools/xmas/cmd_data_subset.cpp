@@ -43,13 +43,12 @@ xmas::Status Run(const Options& options) {
 }
 
 void AddSubset(CLI::App& app) {
-  CLI::App* group = xmas::cli::GetOrAddGroup(app, "data", "Inspect, check and subset LLaVA-format datasets");
+  CLI::App* group = xmas::cli::GetOrAddGroup(app, "data");
   auto* cmd = group->add_subcommand(
       "subset", "Write the chosen records, in their original order and byte for byte, as the input is laid out "
                 "(a JSON array, or JSON Lines)");
   auto options = std::make_shared<Options>();
-  cmd->add_option("DATA", options->data, "Dataset file: JSON array or JSON Lines, LLaVA or messages records")
-      ->required();
+  xmas::cli::AddDatasetArgument(cmd, &options->data);
   auto* ids = cmd->add_option("--ids", options->ids, "File with one record id per line (every record with it)");
   auto* indices = cmd->add_option("--indices", options->indices,
                                   "0-based record indices: F.npy (1-D int64/int32) or a text file, one per line");

@@ -34,14 +34,14 @@ xmas::Status Run(const Options& options) {
 }
 
 void AddValidate(CLI::App& app) {
-  CLI::App* group = xmas::cli::GetOrAddGroup(app, "data", "Inspect, check and subset LLaVA-format datasets");
+  CLI::App* group = xmas::cli::GetOrAddGroup(app, "data");
   auto* cmd = group->add_subcommand(
       "validate",
       "Check every record: id, turns alternating human/gpt (user/assistant) from the first, one <image> per "
       "image and none in text-only records, image files present and decodable. Prints the detected format "
       "(json|jsonl, llava|messages) and every problem; exit 1 if any.");
   auto options = std::make_shared<Options>();
-  cmd->add_option("DATA", options->data, "Dataset file: JSON array or JSON Lines, LLaVA or messages records")->required();
+  xmas::cli::AddDatasetArgument(cmd, &options->data);
   cmd->add_option("--image-folder", options->validate.image_folder,
                   "Folder the records' image paths are relative to (without it, image files are not checked)");
   cmd->add_flag("--allow-outside-image-folder", options->validate.allow_outside_image_folder,

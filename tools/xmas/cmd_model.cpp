@@ -18,7 +18,7 @@ std::string PresetList() {
 }
 
 void AddModelInit(CLI::App& app) {
-  auto* group = xmas::cli::GetOrAddGroup(app, "model", "Create and inspect model directories");
+  auto* group = xmas::cli::GetOrAddGroup(app, "model");
   auto* cmd = group->add_subcommand("init", "Write a randomly initialised model (config.json + model.safetensors)");
   auto opts = std::make_shared<xmas::model::InitOptions>();
   cmd->add_option("--config", opts->config, "Preset (" + PresetList() + ") or config.json path")
@@ -33,7 +33,7 @@ void AddModelInit(CLI::App& app) {
 }
 
 void AddModelInfo(CLI::App& app) {
-  auto* group = xmas::cli::GetOrAddGroup(app, "model", "Create and inspect model directories");
+  auto* group = xmas::cli::GetOrAddGroup(app, "model");
   auto* cmd = group->add_subcommand("info", "Summarise a model directory (sizes, parameters, weight files)");
   auto dir = std::make_shared<std::string>();
   cmd->add_option("DIR", *dir, "Model directory with config.json")->required();
@@ -45,7 +45,7 @@ void AddModelInfo(CLI::App& app) {
 }
 
 void AddModelCheck(CLI::App& app) {
-  auto* group = xmas::cli::GetOrAddGroup(app, "model", "Create and inspect model directories");
+  auto* group = xmas::cli::GetOrAddGroup(app, "model");
   auto* cmd = group->add_subcommand(
       "check", "Report what xmas makes of a checkpoint folder (family, sizes, tokenizer, template, "
                "preprocessing, image tokens) and whether every tensor matches; exit 1 if it cannot load");

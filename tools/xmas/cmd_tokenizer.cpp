@@ -95,7 +95,7 @@ void AddEncode(CLI::App* group) {
 }
 
 void AddTokenizer(CLI::App& app) {
-  CLI::App* group = xmas::cli::GetOrAddGroup(app, "tokenizer", "Train and inspect tokenizers");
+  CLI::App* group = xmas::cli::GetOrAddGroup(app, "tokenizer");
   AddTrain(group);
   AddEncode(group);
 }

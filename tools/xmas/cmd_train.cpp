@@ -3,6 +3,8 @@
 // (docs/distributed.md).
 #include <filesystem>
 #include <memory>
+#include <sstream>
+#include <string>
 
 #include "command.h"
 #include "xmas/dist/world.h"
@@ -33,6 +35,15 @@ void AddInputs(CLI::App* cmd, Args& a) {
   xmas::cli::AddOnErrorOption(cmd, &a.on_error);
 }
 
+// "pretrain 0.001, finetune 2e-05": each stage's default, from the stage table.
+std::string StageLearningRates() {
+  std::ostringstream out;
+  for (const xmas::train::Stage& stage : xmas::train::Stages()) {
+    out << (out.tellp() > 0 ? ", " : "") << stage.name << " " << stage.learning_rate;
+  }
+  return out.str();
+}
+
 void AddRecipe(CLI::App* cmd, Args& a) {
   auto& o = a.o;
   cmd->add_option("--stage", o.stage,
@@ -41,7 +52,7 @@ void AddRecipe(CLI::App* cmd, Args& a) {
       ->capture_default_str();
   cmd->add_option("--trainable", o.trainable, "Override the trained parts: comma list of vision,connector,llm");
   cmd->add_option("--template", o.template_name, "Override the chat template: plain or llava_v1");
-  cmd->add_option("--lr", o.learning_rate, "Peak learning rate (default: 1e-3 pretrain, 2e-5 finetune)");
+  cmd->add_option("--lr", o.learning_rate, "Peak learning rate (default by stage: " + StageLearningRates() + ")");
   cmd->add_option("--weight-decay", o.weight_decay, "AdamW weight decay")->capture_default_str();
   cmd->add_option("--warmup-ratio", o.warmup_ratio, "Linear warmup share of the steps")->capture_default_str();
   cmd->add_option("--max-grad-norm", o.max_grad_norm, "Gradient clipping (0: off)")->capture_default_str();
@@ -61,12 +72,9 @@ void AddRuntime(CLI::App* cmd, Args& a) {
   auto& o = a.o;
   cmd->add_option("--save-every", o.save_every, "Write checkpoint-<step> every N steps (0: none)")
       ->capture_default_str();
-  cmd->add_option("--threads", o.threads,
-                  "CPU threads of one operator (libtorch intra-op + OpenBLAS; inter-op is always 1; "
-                  "see docs/performance.md)")
-      ->capture_default_str();
-  cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--dtype", o.dtype, "float32, bfloat16 or float16")->capture_default_str();
+  xmas::cli::AddComputeOptions(cmd, {&o.device, &o.dtype, &o.threads,
+                                     "CPU threads of one operator (libtorch intra-op + OpenBLAS; inter-op is "
+                                     "always 1; see docs/performance.md)"});
   cmd->add_option("--stop-after", o.stop_after_steps,
                   "Stop after N steps of this invocation, as if interrupted (for testing --resume)");
 }

@@ -58,11 +58,9 @@ void AddRuntime(CLI::App* cmd, Args& a) {
                   "Compute only shard I of N (then `trajectories merge`); under torchrun/srun each process "
                   "takes its own")
       ->capture_default_str();
-  cmd->add_option("--device", o.device, "cpu, cuda or cuda:N")->capture_default_str();
-  cmd->add_option("--dtype", o.dtype, "float32, bfloat16 or float16")->capture_default_str();
-  cmd->add_option("--threads", o.threads,
-                  "CPU threads of one operator (libtorch intra-op + OpenBLAS; 0: libtorch's default; "
-                  "inter-op is always 1; see docs/performance.md)");
+  xmas::cli::AddComputeOptions(cmd, {&o.device, &o.dtype, &o.threads,
+                                     "CPU threads of one operator (libtorch intra-op + OpenBLAS; 0: libtorch's "
+                                     "default; inter-op is always 1; see docs/performance.md)"});
   cmd->add_option("--vision-cache-mb", a.vision_cache_mb, "Memory for vision features reused across checkpoints")
       ->capture_default_str();
   cmd->add_option("--out", o.out, "Output feature store directory");

@@ -1,6 +1,7 @@
 #include "command.h"
 
 #include <map>
+#include <stdexcept>
 #include <string>
 
 namespace xmas::cli {
@@ -20,11 +21,30 @@ void AddRegisteredCommands(CLI::App& app) {
   for (const auto& entry : Registry()) entry.second(app);
 }
 
-CLI::App* GetOrAddGroup(CLI::App& app, const std::string& name, const std::string& description) {
+namespace {
+
+struct Group {
+  const char* name;
+  const char* description;
+};
+constexpr Group kGroups[] = {
+    {"data", "Inspect, check and subset LLaVA-format datasets"},
+    {"model", "Create and inspect model directories"},
+    {"tokenizer", "Train and inspect tokenizers"},
+};
+
+}  // namespace
+
+CLI::App* GetOrAddGroup(CLI::App& app, const std::string& name) {
   for (CLI::App* sub : app.get_subcommands({})) {
     if (sub->get_name() == name) return sub;
   }
-  CLI::App* group = app.add_subcommand(name, description);
+  const Group* entry = nullptr;
+  for (const Group& g : kGroups) {
+    if (name == g.name) entry = &g;
+  }
+  if (entry == nullptr) throw std::logic_error("GetOrAddGroup: no group named " + name + " in kGroups");
+  CLI::App* group = app.add_subcommand(name, entry->description);
   group->require_subcommand(1);
   return group;
 }
@@ -34,6 +54,17 @@ void SetAction(CLI::App* command, std::function<Status()> action) {
     Status status = action();
     if (!status.ok()) throw CommandFailed{status};
   });
+}
+
+CLI::Option* AddDatasetArgument(CLI::App* command, std::string* path) {
+  return command->add_option("DATA", *path, "Dataset file: JSON array or JSON Lines, LLaVA or messages records")
+      ->required();
+}
+
+void AddComputeOptions(CLI::App* command, const ComputeOptions& o) {
+  command->add_option("--device", *o.device, "cpu, cuda or cuda:N")->capture_default_str();
+  command->add_option("--dtype", *o.dtype, "float32, bfloat16 or float16")->capture_default_str();
+  command->add_option("--threads", *o.threads, o.threads_help)->capture_default_str();
 }
 
 CLI::Option* AddOnErrorOption(CLI::App* command, std::string* policy) {

@@ -17,7 +17,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
+#include <string>
 
 #include "xmas/util/status.h"
 
@@ -31,9 +33,10 @@ bool RegisterCommand(const char* sort_key, Registrar registrar);
 // Adds every registered command to `app`, ordered by sort key.
 void AddRegisteredCommands(CLI::App& app);
 
-// Returns the subcommand group `name` of `app` (e.g. "data"), creating it
-// with `description` on first use, so several files can add to one group.
-CLI::App* GetOrAddGroup(CLI::App& app, const std::string& name, const std::string& description);
+// Returns the subcommand group `name` of `app` ("data", "model",
+// "tokenizer"), creating it on first use with its description from the one
+// table of groups (command.cpp), so several files can add to one group.
+CLI::App* GetOrAddGroup(CLI::App& app, const std::string& name);
 
 // Thrown by SetAction's callback to carry a failed Status out of CLI11.
 struct CommandFailed {
@@ -41,6 +44,20 @@ struct CommandFailed {
 };
 
 void SetAction(CLI::App* command, std::function<Status()> action);
+
+// Adds the positional DATA argument (a dataset file in any format
+// data::Dataset reads) to a command, required.
+CLI::Option* AddDatasetArgument(CLI::App* command, std::string* path);
+
+// Where a model command runs: --device, --dtype and --threads, help texts
+// showing the defaults already in the fields.
+struct ComputeOptions {
+  std::string* device;
+  std::string* dtype;
+  int64_t* threads;
+  const char* threads_help;  // what 0 or the default means for this command
+};
+void AddComputeOptions(CLI::App* command, const ComputeOptions& options);
 
 // Adds --on-error fail|skip (default fail) to a command.
 CLI::Option* AddOnErrorOption(CLI::App* command, std::string* policy);

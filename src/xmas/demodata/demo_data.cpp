@@ -155,39 +155,41 @@ std::string Manifest(const DemoDataOptions& o, const Generated& g, const ImageSi
   m["seed"] = o.seed;
   if (o.scale_counts != 1.0) m["scale_counts"] = o.scale_counts;
   m["image_size"] = o.image_size;
-  m["image_folder"] = "images";
+  m["image_folder"] = files::kDemoImages;
   size_t text_only = 0;
   std::vector<std::string> noisy;
   for (const DemoRecord& r : g.train) {
     text_only += r.image.empty();
     if (r.noisy && !r.exact_duplicate) noisy.push_back(r.id);
   }
-  m["train"] = {{"file", "train.json"}, {"records", g.train.size()}, {"text_only", text_only},
+  m["train"] = {{"file", files::kDemoTrain}, {"records", g.train.size()}, {"text_only", text_only},
                 {"sources", SourceCounts(g.train)}};
-  m["pretrain"] = {{"file", "pretrain.json"}, {"records", g.pretrain.size()}, {"sources", SourceCounts(g.pretrain)}};
+  m["pretrain"] = {{"file", files::kDemoPretrain}, {"records", g.pretrain.size()}, {"sources", SourceCounts(g.pretrain)}};
   nlohmann::ordered_json bench = nlohmann::ordered_json::object();
   for (const auto& [name, records] : g.bench) {
-    bench[name] = {{"file", "bench/" + name + ".json"}, {"records", records.size()}, {"metric", records.front().metric}};
+    bench[name] = {
+        {"file", files::DemoBenchRelative(name)}, {"records", records.size()}, {"metric", records.front().metric}};
   }
   m["bench"] = std::move(bench);
   m["images"] = {{"files", images.images()}, {"bytes", images.bytes()}};
   m["noisy_train_ids"] = noisy;
   if (o.size == DemoSize::kStress) {  // small and bench manifests stay as they were
-    m["truth"] = "truth.json";
+    m["truth"] = files::kTruth;
     m["train"]["tasks"] = TaskCounts(g.train);
   }
   return m.dump(2) + "\n";
 }
 
 Status WriteAll(const std::string& dir, const DemoDataOptions& o, const Generated& g, const ImageSink& images) {
-  XMAS_RETURN_IF_ERROR(WriteRecords(dir + "/train.json", g.train));
-  XMAS_RETURN_IF_ERROR(WriteRecords(dir + "/pretrain.json", g.pretrain));
-  XMAS_RETURN_IF_ERROR(WriteFileAtomic(dir + "/truth.json", TruthToJson(g.train, "train.json")));
+  const files::DemoDataPaths paths = files::DemoData(dir);
+  XMAS_RETURN_IF_ERROR(WriteRecords(paths.train, g.train));
+  XMAS_RETURN_IF_ERROR(WriteRecords(paths.pretrain, g.pretrain));
+  XMAS_RETURN_IF_ERROR(WriteFileAtomic(paths.truth, TruthToJson(g.train, files::kDemoTrain)));
   std::error_code ec;
-  fs::create_directories(dir + "/bench", ec);
-  if (ec) return Status::IoError(dir + "/bench: cannot create directory: " + ec.message());
+  fs::create_directories(paths.bench, ec);
+  if (ec) return Status::IoError(paths.bench + ": cannot create directory: " + ec.message());
   for (const auto& [name, records] : g.bench) {
-    XMAS_RETURN_IF_ERROR(WriteRecords(dir + "/bench/" + name + ".json", records));
+    XMAS_RETURN_IF_ERROR(WriteRecords(files::DemoBenchPath(dir, name), records));
   }
   return WriteFileAtomic(files::ManifestPath(dir), Manifest(o, g, images));
 }
@@ -247,7 +249,7 @@ Status GenerateDemoData(const DemoDataOptions& o, DemoDataSummary* summary) {
   fs::create_directories(tmp, ec);
   if (ec) return Status::IoError(tmp + ": cannot create directory: " + ec.message());
 
-  ImageSink images(tmp + "/images");
+  ImageSink images(files::DemoData(tmp).images);
   SourceContext ctx{&fashion, &font, &images, o.image_size / kBaseSide};
   Generated g;
   Status st = Generate(ctx, o, &g);

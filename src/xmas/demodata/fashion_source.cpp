@@ -102,11 +102,7 @@ const std::vector<std::string>& FashionSource::Tasks() {
 }
 
 DemoRecord FashionSource::Render(const Item& item, const std::string& id, int variant_shift) {
-  DemoRecord rec;
-  rec.id = id;
-  rec.image = item.image;
-  rec.source = "fmnist";
-  rec.task = Tasks()[item.specs.front().kind];
+  DemoRecord rec = NewRecord(id, item.image, "fmnist", Tasks()[item.specs.front().kind]);
   for (Spec spec : item.specs) {
     spec.variant += variant_shift;
     rec.turns.push_back(Ask(spec, item.label));
@@ -158,10 +154,8 @@ std::vector<DemoRecord> FashionSource::Pretrain(int count) {
   for (int k = 0; k < count; ++k) {
     const size_t index = train_order_[next_train_++ % train_order_.size()];
     const int label = ctx_.fashion->train.labels[index];
-    DemoRecord rec;
-    rec.id = "pretrain-fmnist-" + Padded(k, 6);
-    rec.image = SaveImage(ctx_.fashion->train, index, "train");
-    rec.source = "fmnist";
+    DemoRecord rec =
+        NewRecord("pretrain-fmnist-" + Padded(k, 6), SaveImage(ctx_.fashion->train, index, "train"), "fmnist");
     rec.turns.push_back({"", Caption(label), ""});
     out.push_back(std::move(rec));
   }
@@ -210,10 +204,7 @@ std::vector<DemoRecord> FashionSource::Bench(FashionBench kind, int count) {
 DemoRecord FashionSource::CaptionBench(int k) {
   const FashionSplit& test = ctx_.fashion->test;
   const size_t index = static_cast<size_t>(rng_.Below(static_cast<int>(test.size())));
-  DemoRecord rec;
-  rec.id = "caption-fmnist-" + Padded(k, 5);
-  rec.image = SaveImage(test, index, "test");
-  rec.source = "fmnist";
+  DemoRecord rec = NewRecord("caption-fmnist-" + Padded(k, 5), SaveImage(test, index, "test"), "fmnist");
   rec.turns.push_back({kCaptionQuestions[0], Caption(test.labels[index]), ""});
   return rec;
 }

@@ -74,11 +74,8 @@ OcrSource::Item OcrSource::NewItem(const std::string& split, bool held_out) {
 }
 
 DemoRecord OcrSource::Render(const Item& item, const std::string& id, int variant_shift) {
-  DemoRecord rec;
-  rec.id = id;
-  rec.image = item.image;
-  rec.source = "ocr";
-  rec.task = "ocr-read";  // the first turn reads; a second may ask the length
+  // The first turn reads; a second may ask the length.
+  DemoRecord rec = NewRecord(id, item.image, "ocr", "ocr-read");
   const int v = item.variant + variant_shift;
   const std::string wrong = item.number ? RandomNumber(&rng_) : OtherThan(TrainWords(), item.text, &rng_);
   rec.turns.push_back(ShortQA(item.number ? kNumberQuestions : kWordQuestions, v, item.text, wrong));
@@ -120,10 +117,7 @@ std::vector<DemoRecord> OcrSource::Pretrain(int count) {
   std::vector<DemoRecord> out;
   for (int k = 0; k < count; ++k) {
     Item item = NewItem("pretrain", false);
-    DemoRecord rec;
-    rec.id = "pretrain-ocr-" + Padded(k, 6);
-    rec.image = item.image;
-    rec.source = "ocr";
+    DemoRecord rec = NewRecord("pretrain-ocr-" + Padded(k, 6), item.image, "ocr");
     rec.turns.push_back({"", Caption(item), ""});
     out.push_back(std::move(rec));
   }
@@ -146,10 +140,7 @@ std::vector<DemoRecord> OcrSource::Bench(int count) {
 
 DemoRecord OcrSource::CaptionBench(int k) {
   Item item = NewItem("bench", true);
-  DemoRecord rec;
-  rec.id = "caption-ocr-" + Padded(k, 5);
-  rec.image = item.image;
-  rec.source = "ocr";
+  DemoRecord rec = NewRecord("caption-ocr-" + Padded(k, 5), item.image, "ocr");
   rec.turns.push_back({"Describe the image briefly.", Caption(item), ""});
   return rec;
 }

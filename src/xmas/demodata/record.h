@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "xmas/demodata/rng.h"
@@ -30,6 +31,16 @@ struct DemoRecord {
   std::string metric;  // exact_match, yes_no, multiple_choice or token_f1
   std::vector<std::string> choices;
 };
+
+// A record with its identity set and no turns yet (`image` empty: text-only).
+inline DemoRecord NewRecord(std::string id, std::string image, std::string source, std::string task = {}) {
+  DemoRecord rec;
+  rec.id = std::move(id);
+  rec.image = std::move(image);
+  rec.source = std::move(source);
+  rec.task = std::move(task);
+  return rec;
+}
 
 // What redundancy and noise to add to a source (fractions of its records).
 struct Redundancy {

@@ -105,11 +105,7 @@ const std::vector<std::string>& SceneSource::Tasks() {
 }
 
 DemoRecord SceneSource::Render(const Item& item, const std::string& id, int variant_shift) {
-  DemoRecord rec;
-  rec.id = id;
-  rec.image = item.image;
-  rec.source = "scenes";
-  rec.task = Tasks()[item.specs.front().kind];
+  DemoRecord rec = NewRecord(id, item.image, "scenes", Tasks()[item.specs.front().kind]);
   for (Spec spec : item.specs) {
     spec.variant += variant_shift;
     rec.turns.push_back(Ask(spec, item.scene));
@@ -166,11 +162,7 @@ std::vector<DemoRecord> SceneSource::Detail(int count) {
   std::vector<DemoRecord> out;
   for (int k = 0; k < count; ++k) {
     Item item = NewItem("detail");
-    DemoRecord rec;
-    rec.id = "detail-" + Padded(k, 6);
-    rec.image = item.image;
-    rec.source = "scene-detail";
-    rec.task = "scene-detail";
+    DemoRecord rec = NewRecord("detail-" + Padded(k, 6), item.image, "scene-detail", "scene-detail");
     rec.turns.push_back({rng_.Pick(kDetailQuestions), item.scene.LongDescription(), ""});
     out.push_back(std::move(rec));
   }
@@ -181,10 +173,7 @@ std::vector<DemoRecord> SceneSource::Pretrain(int count) {
   std::vector<DemoRecord> out;
   for (int k = 0; k < count; ++k) {
     Item item = NewItem("pretrain");
-    DemoRecord rec;
-    rec.id = "pretrain-scenes-" + Padded(k, 6);
-    rec.image = item.image;
-    rec.source = "scenes";
+    DemoRecord rec = NewRecord("pretrain-scenes-" + Padded(k, 6), item.image, "scenes");
     rec.turns.push_back({"", item.scene.ShortCaption(), ""});
     out.push_back(std::move(rec));
   }

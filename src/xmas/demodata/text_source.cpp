@@ -46,9 +46,7 @@ QA TextSource::WordTask(const std::vector<std::string>& words) {
 std::vector<DemoRecord> TextSource::Train(int count) {
   std::vector<DemoRecord> out;
   for (int k = 0; k < count; ++k) {
-    DemoRecord rec;
-    rec.id = "text-" + Padded(k, 6);
-    rec.source = "text";
+    DemoRecord rec = NewRecord("text-" + Padded(k, 6), "", "text");
     const int turns = rng_.Chance(0.25) ? 2 : 1;
     for (int t = 0; t < turns; ++t) {
       const bool arithmetic = rng_.Chance(0.5);
@@ -64,10 +62,7 @@ std::vector<DemoRecord> TextSource::TrainTask(const std::string& task, int count
   const bool arithmetic = task == "text-arithmetic";
   std::vector<DemoRecord> out;
   for (int k = 0; k < count; ++k) {
-    DemoRecord rec;
-    rec.id = task + "-" + Padded(k, 6);
-    rec.source = "text";
-    rec.task = task;
+    DemoRecord rec = NewRecord(task + "-" + Padded(k, 6), "", "text", task);
     rec.turns.push_back(arithmetic ? Arithmetic() : WordTask(OcrSource::TrainWords()));
     out.push_back(std::move(rec));
   }
@@ -77,9 +72,7 @@ std::vector<DemoRecord> TextSource::TrainTask(const std::string& task, int count
 std::vector<DemoRecord> TextSource::Bench(int count) {
   std::vector<DemoRecord> out;
   for (int k = 0; k < count; ++k) {
-    DemoRecord rec;
-    rec.id = "text-" + Padded(k, 5);
-    rec.source = "text";
+    DemoRecord rec = NewRecord("text-" + Padded(k, 5), "", "text");
     rec.benchmark = "text";
     rec.metric = "exact_match";
     rec.turns.push_back(rng_.Chance(0.5) ? Arithmetic() : WordTask(OcrSource::HeldOutWords()));

@@ -234,7 +234,7 @@ Result<ExperimentOutcome> RunExperiment(const ExperimentConfig& config, const Ru
   std::error_code ec;
   fs::create_directories(outcome.out_dir, ec);
   if (ec) return Status::IoError(outcome.out_dir + ": cannot create: " + ec.message());
-  XMAS_RETURN_IF_ERROR(WriteFileAtomic(outcome.out_dir + "/config.json", ConfigToJson(config).dump(2) + "\n"));
+  XMAS_RETURN_IF_ERROR(WriteFileAtomic(files::ExperimentConfigPath(outcome.out_dir), ConfigToJson(config).dump(2) + "\n"));
   Progressed p;
   p.runs = Plan(config);
   RunContext ctx(config, outcome.out_dir, CountSteps(config, p.runs, options.selection_only));

@@ -64,10 +64,11 @@ Status PrepareData(RunContext* ctx) {
       o.overwrite = true;
       return demodata::GenerateDemoData(o);
     }));
-    ctx->data.train = dir + "/train.json";
-    ctx->data.pretrain = dir + "/pretrain.json";
-    ctx->data.images = dir + "/images";
-    ctx->data.bench = dir + "/bench";
+    const files::DemoDataPaths paths = files::DemoData(dir);
+    ctx->data.train = paths.train;
+    ctx->data.pretrain = paths.pretrain;
+    ctx->data.images = paths.images;
+    ctx->data.bench = paths.bench;
     return Status::Ok();
   }
   ctx->data.train = d.train;
@@ -209,7 +210,7 @@ Result<StepStamp> SelectStep(RunContext* ctx, const data::Dataset& dataset, cons
     o.data = ctx->data.train;
     o.method = method;
     // Demo data has a truth.json: it enables the oracle / anti controls.
-    if (ctx->config().data.uses_demo()) o.truth = fs::path(ctx->data.train).parent_path().string() + "/truth.json";
+    if (ctx->config().data.uses_demo()) o.truth = files::DemoData(fs::path(ctx->data.train).parent_path().string()).truth;
     XMAS_ASSIGN_OR_RETURN(o.budget, select::Budget::Parse(Percent(budget)));
     o.clusters = static_cast<int>(s.clusters);
     o.seed = seed;

@@ -34,6 +34,16 @@ std::string TokenizerPath(const std::string& dir) { return Join(dir, kTokenizer)
 std::string TrainerStatePath(const std::string& checkpoint_dir) { return Join(checkpoint_dir, kTrainerState); }
 std::string ManifestPath(const std::string& dir) { return Join(dir, kManifest); }
 
+DemoDataPaths DemoData(const std::string& dir) {
+  return {Join(dir, kDemoTrain), Join(dir, kDemoPretrain), Join(dir, kTruth), Join(dir, kDemoImages),
+          Join(dir, kDemoBench)};
+}
+std::string DemoBenchRelative(const std::string& name) { return Join(kDemoBench, name + ".json"); }
+std::string DemoBenchPath(const std::string& dir, const std::string& name) {
+  return Join(dir, DemoBenchRelative(name));
+}
+std::string ExperimentConfigPath(const std::string& out_dir) { return Join(out_dir, kExperimentConfig); }
+
 std::string OfficialSvdFile(int64_t step, int64_t top_k) {
   return CheckpointName(step) + "_attn_svd_partial_vals_top" + std::to_string(top_k) + ".json";
 }

@@ -9,6 +9,9 @@
 //   MODEL/                        a model folder (model/, eval/, traj/)
 //     config.json model.safetensors (or model-*.safetensors shards) tokenizer.model
 //   STORE/manifest.json ...       the feature store (store/store.h lists the rest)
+//   DEMO/                         xmas demo-data (demodata/; read by experiment/)
+//     train.json pretrain.json truth.json manifest.json images/ bench/<name>.json
+//   EXPERIMENT/config.json        the config an experiment ran with (experiment/)
 //   The authors' trajectory files (the official scripts' names, read by
 //   select/official_json.cpp, written by traj/export_official.cpp):
 //     checkpoint-<step>_attn_svd_partial_vals_top<k>.json  (or _full_)
@@ -54,6 +57,25 @@ std::string TrainerStatePath(const std::string& checkpoint_dir);
 // ---- the feature store and the demo data ------------------------------------
 inline constexpr char kManifest[] = "manifest.json";
 std::string ManifestPath(const std::string& dir);
+
+// ---- the demo data -----------------------------------------------------------
+inline constexpr char kDemoTrain[] = "train.json";
+inline constexpr char kDemoPretrain[] = "pretrain.json";
+inline constexpr char kTruth[] = "truth.json";  // per record: source, task, duplicate group, noise
+inline constexpr char kDemoImages[] = "images";
+inline constexpr char kDemoBench[] = "bench";
+// DEMO/train.json, DEMO/pretrain.json, DEMO/truth.json, DEMO/images, DEMO/bench.
+struct DemoDataPaths {
+  std::string train, pretrain, truth, images, bench;
+};
+DemoDataPaths DemoData(const std::string& dir);
+// DEMO/bench/<name>.json and the same relative to DEMO (the manifest's spelling).
+std::string DemoBenchPath(const std::string& dir, const std::string& name);
+std::string DemoBenchRelative(const std::string& name);
+
+// ---- an experiment ------------------------------------------------------------
+inline constexpr char kExperimentConfig[] = "config.json";
+std::string ExperimentConfigPath(const std::string& out_dir);
 
 // ---- the authors' files ---------------------------------------------------
 // "checkpoint-<step>_attn_svd_partial_vals_top<k>.json".
