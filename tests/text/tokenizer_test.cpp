@@ -11,6 +11,12 @@
 namespace xmas::text {
 namespace {
 
+std::vector<int32_t> Cat(std::vector<int32_t> a, const std::vector<int32_t>& b, const std::vector<int32_t>& c,
+                         const std::vector<int32_t>& d, const std::vector<int32_t>& e) {
+  for (const auto* part : {&b, &c, &d, &e}) a.insert(a.end(), part->begin(), part->end());
+  return a;
+}
+
 std::vector<std::string> CorpusLines() {
   std::ifstream in(testing::CorpusPath());
   std::vector<std::string> lines;
@@ -44,14 +50,20 @@ TEST(Tokenizer, RoundTrip) {
   }
 }
 
-TEST(Tokenizer, TextNeverProducesSpecialIds) {
+// As HF's tokenizer(text): control tokens written in the text are their ids
+// (a llava_v1 prompt carries "</s>"); other text never is.
+TEST(Tokenizer, SpecialTokensInTextAreTheirIds) {
   Tokenizer tok = testing::LoadTiny();
-  auto ids = tok.Encode("<s> </s> <pad> <image> <unk>");
+  auto ids = tok.Encode("a</s>b<s>c");
   ASSERT_TRUE(ids.ok());
-  for (int32_t id : *ids) {
+  EXPECT_EQ(std::count(ids->begin(), ids->end(), tok.eos_id()), 1);
+  EXPECT_EQ(std::count(ids->begin(), ids->end(), tok.bos_id()), 1);
+  EXPECT_EQ(Cat(*tok.Encode("a"), {tok.eos_id()}, *tok.Encode("b"), {tok.bos_id()}, *tok.Encode("c")), *ids);
+  auto plain = tok.Encode("<pad> <image> </ s> s>");
+  ASSERT_TRUE(plain.ok());
+  for (int32_t id : *plain) {
     EXPECT_NE(id, tok.bos_id());
     EXPECT_NE(id, tok.eos_id());
-    EXPECT_NE(id, tok.pad_id());
     EXPECT_LT(id, tok.image_id());
   }
 }

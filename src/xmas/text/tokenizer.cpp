@@ -122,15 +122,38 @@ Status Tokenizer::Init(const std::string& name) {
 
 Result<std::vector<int32_t>> Tokenizer::Encode(std::string_view text) const {
   if (bpe_) return bpe_->Encode(text);
+  // As HF's LlamaTokenizer: BOS/EOS/UNK written in the text ("</s>" in a
+  // llava_v1 prompt) are their ids; the text between them is encoded piece
+  // by piece, each starting a word (HF's legacy behaviour).
+  const int32_t special_ids[] = {eos_id_, bos_id_, unk_id_};
+  const std::string specials[] = {Piece(eos_id_), Piece(bos_id_), Piece(unk_id_)};
+  std::vector<int32_t> out;
+  size_t segment = 0;
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    for (int k = 0; k < 3; ++k) {
+      if (specials[k].empty() || text.compare(pos, specials[k].size(), specials[k]) != 0) continue;
+      XMAS_RETURN_IF_ERROR(EncodeSpm(text.substr(segment, pos - segment), &out));
+      out.push_back(special_ids[k]);
+      segment = pos + specials[k].size();
+      pos = segment - 1;
+      break;
+    }
+  }
+  XMAS_RETURN_IF_ERROR(EncodeSpm(text.substr(segment), &out));
+  return out;
+}
+
+Status Tokenizer::EncodeSpm(std::string_view text, std::vector<int32_t>* out) const {
+  if (text.empty()) return Status::Ok();
   int* ids = nullptr;
   size_t count = 0;
   char* error = nullptr;
   if (Api().encode(sp_.get(), text.data(), text.size(), &ids, &count, &error) != 0) {
     return Status::InvalidInput(name_ + ": cannot encode text: " + TakeError(error));
   }
-  std::vector<int32_t> out(ids, ids + count);
+  out->insert(out->end(), ids, ids + count);
   Api().free_buffer(ids);
-  return out;
+  return Status::Ok();
 }
 
 Result<std::string> Tokenizer::Decode(const std::vector<int32_t>& ids) const {

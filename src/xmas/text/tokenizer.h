@@ -52,9 +52,11 @@ class Tokenizer {
   Tokenizer& operator=(Tokenizer&&) noexcept;
   ~Tokenizer();
 
-  // Text -> ids, without BOS/EOS. SentencePiece treats the start of `text` as
-  // a word start (a dummy "▁" prefix), so encoding "a" and "b" separately
-  // differs from encoding "ab"; the chat templates rely on this being stable.
+  // Text -> ids, without an added BOS/EOS: HF's tokenizer(text,
+  // add_special_tokens=False). Special tokens written in the text ("</s>",
+  // "<|im_end|>") become their ids. SentencePiece treats the start of `text`
+  // and of the text after each special token as a word start (a dummy "▁"
+  // prefix; HF's legacy=True behaviour).
   Result<std::vector<int32_t>> Encode(std::string_view text) const;
   // Ids -> text. Control ids (bos/eos/pad) and the image id are dropped.
   Result<std::string> Decode(const std::vector<int32_t>& ids) const;
@@ -85,6 +87,7 @@ class Tokenizer {
   Status Init(const std::string& name);
   static Result<Tokenizer> LoadBpe(const std::string& tokenizer_json);
   Status InitBpe(const std::string& name);
+  Status EncodeSpm(std::string_view text, std::vector<int32_t>* out) const;
 
   Kind kind_ = Kind::kSentencePiece;
   bool adds_bos_ = true;
