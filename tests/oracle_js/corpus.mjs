@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 
-function mulberry32(seed) {
+export function mulberry32(seed) {
   return () => {
     seed |= 0;
     seed = (seed + 0x6d2b79f5) | 0;
@@ -86,7 +86,7 @@ function randomCodePoint(rand) {
   return String.fromCodePoint(cp);
 }
 
-function generated(rand) {
+export function generated(rand) {
   const parts = [];
   const n = 1 + Math.floor(rand() * 12);
   for (let i = 0; i < n; i++) {
@@ -112,5 +112,37 @@ export function buildCorpus(repo, total = 10500) {
   const rand = mulberry32(20261203);
   const out = [...demoStrings(repo), ...fixtureStrings(repo), ...SCRIPTS, ...EMOJI, ...SPACES, ...CODE, ""];
   while (out.length < total) out.push(generated(rand));
+  return out;
+}
+
+// Conversations for the template check: the fixture dataset's, then
+// generated ones (1-3 rounds, half with an image) whose text holds none of
+// the templates' own markers.
+export function buildConversations(repo, total = 160) {
+  const rand = mulberry32(181203);
+  const data = JSON.parse(fs.readFileSync(path.join(repo, "tests/fixtures/dataset/tiny_llava.json"), "utf8"));
+  const out = [];
+  for (const rec of data) {
+    const conv = (rec.conversations ?? []).map((t) => ({ from: t.from, value: t.value }));
+    if (conv.length >= 2 && conv.length % 2 === 0) out.push({ conv, has_image: Boolean(rec.image) });
+  }
+  const markers = ["<|", "</s>", "<eos>", "<image>", "ASSISTANT:", "USER:"];
+  const text = () => {
+    for (;;) {
+      const s = generated(rand);
+      if (s.trim() !== "" && !markers.some((m) => s.includes(m))) return s;
+    }
+  };
+  while (out.length < total) {
+    const rounds = 1 + Math.floor(rand() * 3);
+    const hasImage = rand() < 0.5;
+    const conv = [];
+    for (let r = 0; r < rounds; r++) {
+      let q = text();
+      if (r === 0 && hasImage) q = rand() < 0.5 ? "<image>\n" + q : q + "\n<image>";
+      conv.push({ from: "human", value: q }, { from: "gpt", value: text() });
+    }
+    out.push({ conv, has_image: hasImage });
+  }
   return out;
 }

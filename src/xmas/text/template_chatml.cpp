@@ -14,6 +14,6 @@ const TemplateFormat kChatmlTemplate = {
     /*user=*/"<|im_start|>user\n", /*user_end=*/"<|im_end|>\n",
     /*assistant=*/"<|im_start|>assistant\n", /*answer_end=*/"<|im_end|>", /*turn_end=*/"\n",
     /*generation=*/"<|im_start|>assistant\n",
-    /*strip_image_question=*/false, MaskRule::kBoundaries};
+    MaskRule::kBoundaries};
 
 }  // namespace xmas::text

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "xmas/text/template_format.h"
+#include "xmas/text/tokenizer_train.h"
 
 namespace xmas::text {
 namespace {
@@ -17,13 +18,6 @@ std::vector<std::string> SplitAll(const std::string& text, const std::string& se
   }
   parts.push_back(text.substr(pos));
   return parts;
-}
-
-std::string Strip(const std::string& s) {
-  const char* space = " \t\n\r\v\f";
-  const size_t first = s.find_first_not_of(space);
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(space) - first + 1);
 }
 
 // Character offsets of each exchange in the prompt.
@@ -51,10 +45,9 @@ Rendered Render(const TemplateFormat& f, const std::vector<Exchange>& exchanges,
   r.system_end = r.prompt.size();
   for (size_t i = 0; i < exchanges.size(); ++i) {
     std::string q = exchanges[i].question;
-    if (i == 0 && has_image) {
-      q = std::string(kImageMarker) + "\n" + q;
-      if (f.strip_image_question) q = Strip(q);
-    }
+    // LLaVA's preprocess_multimodal and TinyLLaVA's _prompt both strip
+    // "<image>\n" + question ("<image>" alone when the question is empty).
+    if (i == 0 && has_image) q = PyStrip(std::string(kImageMarker) + "\n" + q);
     Marks m;
     m.question_begin = r.prompt.size();
     r.prompt += f.user + q + f.user_end;

@@ -48,7 +48,6 @@ struct TemplateFormat {
   const char* answer_end;     // after each answer: the end token (trained)
   const char* turn_end;       // after answer_end (not trained; chatml's "\n")
   const char* generation;     // in place of assistant for an unanswered last turn
-  bool strip_image_question;  // TinyLLaVA strips "<image>\n" + question
   MaskRule mask;
 };
 

@@ -8,6 +8,6 @@ const TemplateFormat kGemmaTemplate = {
     /*system=*/kCuriousUserSystem,
     /*user=*/"USER: ", /*user_end=*/" ", /*assistant=*/"ASSISTANT: ",
     /*answer_end=*/"<eos>", /*turn_end=*/"", /*generation=*/"ASSISTANT:",
-    /*strip_image_question=*/true, MaskRule::kTinyLlavaBos};
+    MaskRule::kTinyLlavaBos};
 
 }  // namespace xmas::text

@@ -8,6 +8,6 @@ const TemplateFormat kLlavaV1Template = {
     /*system=*/"A chat between a curious human and an artificial intelligence assistant. The assistant gives helpful, detailed, and polite answers to the human's questions. ",
     /*user=*/"USER: ", /*user_end=*/" ", /*assistant=*/"ASSISTANT: ",
     /*answer_end=*/"</s>", /*turn_end=*/"", /*generation=*/"ASSISTANT:",
-    /*strip_image_question=*/false, MaskRule::kLlavaV1};
+    MaskRule::kLlavaV1};
 
 }  // namespace xmas::text

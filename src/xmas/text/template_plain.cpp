@@ -9,6 +9,6 @@ const TemplateFormat kPlainTemplate = {
     "(= TinyLLaVA Factory's pretrain template)",
     /*system=*/"", /*user=*/"", /*user_end=*/"", /*assistant=*/"",
     /*answer_end=*/"\n", /*turn_end=*/"", /*generation=*/"",
-    /*strip_image_question=*/false, MaskRule::kPlain};
+    MaskRule::kPlain};
 
 }  // namespace xmas::text

@@ -8,6 +8,6 @@ const TemplateFormat kQwen2InstructTemplate = {
     /*system=*/kCuriousUserSystem,
     /*user=*/"USER: ", /*user_end=*/" ", /*assistant=*/"ASSISTANT: ",
     /*answer_end=*/"<|im_end|>", /*turn_end=*/"", /*generation=*/"ASSISTANT:",
-    /*strip_image_question=*/true, MaskRule::kTinyLlava};
+    MaskRule::kTinyLlava};
 
 }  // namespace xmas::text

@@ -12,6 +12,6 @@ const TemplateFormat kVicunaV1Template = {
     /*system=*/kCuriousUserSystem,
     /*user=*/"USER: ", /*user_end=*/" ", /*assistant=*/"ASSISTANT: ",
     /*answer_end=*/"</s>", /*turn_end=*/"", /*generation=*/"ASSISTANT:",
-    /*strip_image_question=*/false, MaskRule::kLlavaV1};
+    MaskRule::kLlavaV1};
 
 }  // namespace xmas::text

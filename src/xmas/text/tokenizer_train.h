@@ -48,4 +48,7 @@ Result<std::string> TrainTokenizerToProto(const std::vector<std::string>& senten
 // marker is returned unchanged. Shared with the chat templates.
 std::string StripImageMarkers(const std::string& text);
 
+// Python's str.strip(): leading and trailing Unicode whitespace removed.
+std::string PyStrip(const std::string& text);
+
 }  // namespace xmas::text
