@@ -142,9 +142,13 @@ Result<std::string> Normalize(const UNormalizer2* norm, std::string_view text) {
   status = U_ZERO_ERROR;
   u_strFromUTF8WithSub(in.data(), n16, nullptr, text.data(), static_cast<int32_t>(text.size()),
                        0xFFFD, nullptr, &status);
-  std::u16string out(n16 * 3 + 8, u'\0');
-  const int32_t len = unorm2_normalize(norm, in.data(), n16, out.data(),
-                                       static_cast<int32_t>(out.size()), &status);
+  std::u16string out(n16 * 2 + 8, u'\0');
+  int32_t len = unorm2_normalize(norm, in.data(), n16, out.data(), static_cast<int32_t>(out.size()), &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR) {  // NFKC can expand a character many times
+    out.assign(len, u'\0');
+    status = U_ZERO_ERROR;
+    len = unorm2_normalize(norm, in.data(), n16, out.data(), len, &status);
+  }
   std::string utf8(static_cast<size_t>(len) * 3 + 4, '\0');
   int32_t n8 = 0;
   u_strToUTF8(utf8.data(), static_cast<int32_t>(utf8.size()), &n8, out.data(), len, &status);
