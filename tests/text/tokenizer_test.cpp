@@ -90,6 +90,7 @@ TEST(TokenizerTrain, DeterministicAndLoadable) {
   TokenizerTrainOptions options;
   options.vocab_size = 120;
   options.byte_fallback = false;
+  options.keep_whitespace = false;  // the committed model predates the option
   auto a = TrainTokenizerToProto(CorpusLines(), options);
   auto b = TrainTokenizerToProto(CorpusLines(), options);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
@@ -97,6 +98,21 @@ TEST(TokenizerTrain, DeterministicAndLoadable) {
   EXPECT_EQ(*a, *b);
   // The committed test model was made exactly this way.
   EXPECT_EQ(*a, ReadFile(testing::TinyModelPath()).value());
+}
+
+// The default keeps spaces as Llama's tokenizer does, so a trailing space is
+// a token of its own and the llava_v1 rule's "- 2" is exact.
+TEST(TokenizerTrain, KeepsWhitespaceAsLlamaDoes) {
+  TokenizerTrainOptions options;
+  options.vocab_size = 400;
+  auto proto = TrainTokenizerToProto(CorpusLines(), options);
+  ASSERT_TRUE(proto.ok()) << proto.status().ToString();
+  auto tok = Tokenizer::FromSerialized(*proto, "trained");
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  const auto with_space = tok->Encode("ASSISTANT: ").value();
+  const auto without = tok->Encode("ASSISTANT:").value();
+  EXPECT_EQ(with_space.size(), without.size() + 1);
+  EXPECT_EQ(tok->Decode(tok->Encode("a  b\n c").value()).value(), "a  b\n c");
 }
 
 TEST(TokenizerTrain, WritesModelFileAndByteFallbackCoversUnseenText) {

@@ -90,6 +90,10 @@ Result<std::string> TrainTokenizerToProto(const std::vector<std::string>& senten
       {"shuffle_input_sentence", "false"},
       {"minloglevel", log::Enabled(log::Level::kDebug) ? "0" : "2"},
   };
+  if (options.keep_whitespace) {  // else SentencePiece's defaults (and their serialized form)
+    args["remove_extra_whitespaces"] = "false";
+    args["allow_whitespace_only_pieces"] = "true";
+  }
   XMAS_ASSIGN_OR_RETURN(const SentencePieceApi* api, GetSentencePieceApi());
   std::vector<const char*> keys, values;
   for (const auto& [key, value] : args) {

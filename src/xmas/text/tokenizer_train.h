@@ -19,6 +19,11 @@ struct TokenizerTrainOptions {
   // Ids 0..3 are unk, bos ("<s>"), eos ("</s>"), pad ("<pad>"), as in Llama.
   // byte_fallback maps unseen characters to byte pieces instead of unk.
   bool byte_fallback = true;
+  // Spaces kept as written (Llama's tokenizer.model does so): "ASSISTANT: "
+  // then ends in a "▁" token, which LLaVA's label rule for llava_v1 and
+  // vicuna_v1 ("instruction = tokens - 2") counts on. Off, SentencePiece drops
+  // leading/trailing/repeated spaces and that rule also trains on the ":".
+  bool keep_whitespace = true;
   // Training is single-threaded by default, which keeps the result identical
   // from run to run.
   int32_t num_threads = 1;
