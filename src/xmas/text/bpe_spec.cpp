@@ -61,13 +61,22 @@ std::string ToIcuPattern(const std::string& pattern) {
   return out;
 }
 
+// Null and "Sequence" nodes: nothing, or `read` on each member (the list
+// under `members`). Returns whether `node` was one of those.
+template <typename F>
+Result<bool> ReadComposite(const Json& node, const char* members, F read) {
+  if (node.is_null()) return true;
+  if (TypeOf(node) != "Sequence" || !node.contains(members)) return false;
+  for (const Json& n : node[members]) XMAS_RETURN_IF_ERROR(read(n));
+  return true;
+}
+
 Status ReadNormalizer(const Reader& r, const Json& node, PreTokenizerSpec* pre) {
-  if (node.is_null()) return Status::Ok();
+  XMAS_ASSIGN_OR_RETURN(bool done, ReadComposite(node, "normalizers", [&](const Json& n) {
+                          return ReadNormalizer(r, n, pre);
+                        }));
+  if (done) return Status::Ok();
   const std::string type = TypeOf(node);
-  if (type == "Sequence" && node.contains("normalizers")) {
-    for (const Json& n : node["normalizers"]) XMAS_RETURN_IF_ERROR(ReadNormalizer(r, n, pre));
-    return Status::Ok();
-  }
   if (type == "NFC") pre->normalizer = PreTokenizerSpec::Normalizer::kNfc;
   else if (type == "NFKC") pre->normalizer = PreTokenizerSpec::Normalizer::kNfkc;
   else return r.Unsupported("normalizer.type", type, "null, NFC, NFKC, Sequence of those");
@@ -94,12 +103,11 @@ Status ReadSplit(const Reader& r, const Json& node, PreTokenizerSpec* pre) {
 }
 
 Status ReadPreTokenizer(const Reader& r, const Json& node, PreTokenizerSpec* pre) {
-  if (node.is_null()) return Status::Ok();
+  XMAS_ASSIGN_OR_RETURN(bool done, ReadComposite(node, "pretokenizers", [&](const Json& n) {
+                          return ReadPreTokenizer(r, n, pre);
+                        }));
+  if (done) return Status::Ok();
   const std::string type = TypeOf(node);
-  if (type == "Sequence" && node.contains("pretokenizers")) {
-    for (const Json& n : node["pretokenizers"]) XMAS_RETURN_IF_ERROR(ReadPreTokenizer(r, n, pre));
-    return Status::Ok();
-  }
   if (type == "Split") return ReadSplit(r, node, pre);
   if (type == "ByteLevel") {
     pre->add_prefix_space = node.value("add_prefix_space", false);
