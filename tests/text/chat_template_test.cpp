@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "text_test_util.h"
+#include "xmas/text/template_format.h"
 
 namespace xmas::text {
 namespace {
@@ -256,6 +257,58 @@ TEST(ChatTemplate, ParseTemplateKind) {
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("chatml"), std::string::npos);  // lists the known ones
   EXPECT_STREQ(TemplateName(TemplateKind::kPlain), "plain");
+}
+
+}  // namespace
+}  // namespace xmas::text
+
+namespace xmas::text {
+namespace {
+
+// The prompt each template renders (the oracle_js tests check these against
+// the reference code on real tokenizers; this pins them where node is absent).
+TEST(ChatTemplatePrompts, RenderAsTheirReferences) {
+  const std::vector<Exchange> two = {{"Q1", "A1", true}, {"Q2", "A2", true}};
+  const std::string sys_user = kCuriousUserSystem;
+  EXPECT_EQ(RenderPrompt(FormatOf(TemplateKind::kPhi), two, true),
+            sys_user + "USER: <image>\nQ1 ASSISTANT: A1<|endoftext|>USER: Q2 ASSISTANT: A2<|endoftext|>");
+  EXPECT_EQ(RenderPrompt(FormatOf(TemplateKind::kVicunaV1), two, false),
+            sys_user + "USER: Q1 ASSISTANT: A1</s>USER: Q2 ASSISTANT: A2</s>");
+  EXPECT_EQ(RenderPrompt(FormatOf(TemplateKind::kGemma), {{"", "A", true}}, true),
+            sys_user + "USER: <image> ASSISTANT: A<eos>");  // "<image>\n" + "" stripped, as TinyLLaVA does
+  EXPECT_EQ(RenderPrompt(FormatOf(TemplateKind::kQwen2Instruct), {{"Q", "", false}}, false),
+            sys_user + "USER: Q ASSISTANT:");
+  EXPECT_EQ(RenderPrompt(FormatOf(TemplateKind::kPlain), {{"ignored", "A cat.", true}}, true), "<image>A cat.\n");
+  EXPECT_EQ(RenderPrompt(FormatOf(TemplateKind::kChatml), {{"Q1", "A1", true}, {"Q2", "", false}}, true),
+            "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
+            "<|im_start|>user\n<image>\nQ1<|im_end|>\n<|im_start|>assistant\nA1<|im_end|>\n"
+            "<|im_start|>user\nQ2<|im_end|>\n<|im_start|>assistant\n");
+}
+
+// Every template on the tiny tokenizer: labels only in answer spans, equal to
+// the ids there, and the image block where the prompt puts it.
+TEST(ChatTemplatePrompts, EveryTemplateLabelsOnlyItsAnswerSpans) {
+  Tokenizer tok = testing::LoadTiny();
+  for (TemplateKind kind : {TemplateKind::kLlavaV1, TemplateKind::kVicunaV1, TemplateKind::kPhi, TemplateKind::kLlama,
+                            TemplateKind::kQwen2Base, TemplateKind::kQwen2Instruct, TemplateKind::kGemma,
+                            TemplateKind::kChatml}) {
+    TemplateOptions o = Opts(5);
+    o.kind = kind;
+    o.allow_no_answer = true;  // a rule may find its tokenization inconsistent on this tokenizer
+    auto ex = EncodeConversation(tok, kTwoTurns, true, o);
+    ASSERT_TRUE(ex.ok()) << TemplateName(kind) << ": " << ex.status().ToString();
+    EXPECT_EQ(ex->image_end - ex->image_begin, 5) << TemplateName(kind);
+    ASSERT_EQ(ex->turns.size(), 2u) << TemplateName(kind);
+    EXPECT_EQ(ex->turns[0].question_begin, ex->image_end) << TemplateName(kind);
+    for (int64_t p = 0; p < ex->size(); ++p) {
+      bool in_answer = false;
+      for (const auto& s : ex->turns) in_answer |= p >= s.answer_begin && p < s.answer_end;
+      if (ex->labels[p] != kIgnoreLabel) {
+        EXPECT_TRUE(in_answer) << TemplateName(kind) << " position " << p;
+        EXPECT_EQ(ex->labels[p], ex->input_ids[p]);
+      }
+    }
+  }
 }
 
 }  // namespace
