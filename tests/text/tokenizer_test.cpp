@@ -11,6 +11,12 @@
 namespace xmas::text {
 namespace {
 
+std::vector<int32_t> Cat(std::vector<int32_t> a, const std::vector<int32_t>& b, const std::vector<int32_t>& c,
+                         const std::vector<int32_t>& d, const std::vector<int32_t>& e) {
+  for (const auto* part : {&b, &c, &d, &e}) a.insert(a.end(), part->begin(), part->end());
+  return a;
+}
+
 std::vector<std::string> CorpusLines() {
   std::ifstream in(testing::CorpusPath());
   std::vector<std::string> lines;
@@ -44,14 +50,20 @@ TEST(Tokenizer, RoundTrip) {
   }
 }
 
-TEST(Tokenizer, TextNeverProducesSpecialIds) {
+// As HF's tokenizer(text): control tokens written in the text are their ids
+// (a llava_v1 prompt carries "</s>"); other text never is.
+TEST(Tokenizer, SpecialTokensInTextAreTheirIds) {
   Tokenizer tok = testing::LoadTiny();
-  auto ids = tok.Encode("<s> </s> <pad> <image> <unk>");
+  auto ids = tok.Encode("a</s>b<s>c");
   ASSERT_TRUE(ids.ok());
-  for (int32_t id : *ids) {
+  EXPECT_EQ(std::count(ids->begin(), ids->end(), tok.eos_id()), 1);
+  EXPECT_EQ(std::count(ids->begin(), ids->end(), tok.bos_id()), 1);
+  EXPECT_EQ(Cat(*tok.Encode("a"), {tok.eos_id()}, *tok.Encode("b"), {tok.bos_id()}, *tok.Encode("c")), *ids);
+  auto plain = tok.Encode("<pad> <image> </ s> s>");
+  ASSERT_TRUE(plain.ok());
+  for (int32_t id : *plain) {
     EXPECT_NE(id, tok.bos_id());
     EXPECT_NE(id, tok.eos_id());
-    EXPECT_NE(id, tok.pad_id());
     EXPECT_LT(id, tok.image_id());
   }
 }
@@ -78,6 +90,7 @@ TEST(TokenizerTrain, DeterministicAndLoadable) {
   TokenizerTrainOptions options;
   options.vocab_size = 120;
   options.byte_fallback = false;
+  options.keep_whitespace = false;  // the committed model predates the option
   auto a = TrainTokenizerToProto(CorpusLines(), options);
   auto b = TrainTokenizerToProto(CorpusLines(), options);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
@@ -85,6 +98,21 @@ TEST(TokenizerTrain, DeterministicAndLoadable) {
   EXPECT_EQ(*a, *b);
   // The committed test model was made exactly this way.
   EXPECT_EQ(*a, ReadFile(testing::TinyModelPath()).value());
+}
+
+// The default keeps spaces as Llama's tokenizer does, so a trailing space is
+// a token of its own and the llava_v1 rule's "- 2" is exact.
+TEST(TokenizerTrain, KeepsWhitespaceAsLlamaDoes) {
+  TokenizerTrainOptions options;
+  options.vocab_size = 400;
+  auto proto = TrainTokenizerToProto(CorpusLines(), options);
+  ASSERT_TRUE(proto.ok()) << proto.status().ToString();
+  auto tok = Tokenizer::FromSerialized(*proto, "trained");
+  ASSERT_TRUE(tok.ok()) << tok.status().ToString();
+  const auto with_space = tok->Encode("ASSISTANT: ").value();
+  const auto without = tok->Encode("ASSISTANT:").value();
+  EXPECT_EQ(with_space.size(), without.size() + 1);
+  EXPECT_EQ(tok->Decode(tok->Encode("a  b\n c").value()).value(), "a  b\n c");
 }
 
 TEST(TokenizerTrain, WritesModelFileAndByteFallbackCoversUnseenText) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "xmas/text/template_format.h"
 #include "xmas/text/tokenizer_train.h"
 #include "xmas/util/enum_names.h"
 
@@ -14,12 +15,6 @@ const char* const kLlavaV1System =
 namespace {
 
 enum class Role { kHuman, kGpt };
-
-struct Exchange {
-  std::string question;
-  std::string answer;
-  bool has_answer = false;
-};
 
 Result<Role> ParseRole(const data::Turn& turn, size_t index) {
   if (turn.from == "human" || turn.from == "user") return Role::kHuman;
@@ -51,88 +46,42 @@ Result<std::vector<Exchange>> ToExchanges(const std::vector<data::Turn>& turns) 
   return out;
 }
 
-// Appends separately encoded pieces and records where they land.
-class Builder {
- public:
-  explicit Builder(const Tokenizer& tok) : tok_(tok) { Push(tok.bos_id(), false); }
-
-  int64_t pos() const { return static_cast<int64_t>(ex_.input_ids.size()); }
-
-  Status Text(const std::string& text) { return Append(text, false); }
-  // The answer and its end token, trained on.
-  Status Answer(const std::string& text) {
-    XMAS_RETURN_IF_ERROR(Append(text, true));
-    Push(tok_.eos_id(), true);
-    return Status::Ok();
-  }
-  void Image(int64_t n) {
-    ex_.image_begin = pos();
-    for (int64_t k = 0; k < n; ++k) Push(tok_.image_id(), false);
-    ex_.image_end = pos();
-  }
-  EncodedExample& example() { return ex_; }
-
- private:
-  Status Append(const std::string& text, bool trained) {
-    if (text.empty()) return Status::Ok();
-    XMAS_ASSIGN_OR_RETURN(auto ids, tok_.Encode(text));
-    for (int32_t id : ids) Push(id, trained);
-    return Status::Ok();
-  }
-  void Push(int32_t id, bool trained) {
-    ex_.input_ids.push_back(id);
-    ex_.labels.push_back(trained ? id : kIgnoreLabel);
-  }
-  const Tokenizer& tok_;
-  EncodedExample ex_;
-};
-
-std::string JoinQuestion(const char* before, const std::string& question, const char* after) {
-  std::string s = before;
-  if (!question.empty()) {
-    if (!s.empty()) s += ' ';
-    s += question;
-  }
-  s += after;
-  return s;
-}
-
-Status BuildLlavaV1(const std::vector<Exchange>& exchanges, bool has_image, int64_t n_image,
-                    Builder* b) {
-  XMAS_RETURN_IF_ERROR(b->Text(kLlavaV1System));
-  for (size_t t = 0; t < exchanges.size(); ++t) {
-    TurnSpan span;
-    if (t == 0 && has_image) {
-      XMAS_RETURN_IF_ERROR(b->Text("USER:"));
-      b->Image(n_image);
-      span.question_begin = b->pos();
-      XMAS_RETURN_IF_ERROR(b->Text(JoinQuestion("", exchanges[t].question, " ASSISTANT:")));
-    } else {
-      span.question_begin = b->pos();
-      XMAS_RETURN_IF_ERROR(b->Text(JoinQuestion("USER:", exchanges[t].question, " ASSISTANT:")));
-    }
-    span.question_end = span.answer_begin = b->pos();
-    if (exchanges[t].has_answer) XMAS_RETURN_IF_ERROR(b->Answer(exchanges[t].answer));
-    span.answer_end = b->pos();
-    b->example().turns.push_back(span);
-  }
-  return Status::Ok();
-}
-
-Status BuildPlain(const std::vector<Exchange>& exchanges, bool has_image, int64_t n_image,
-                  Builder* b) {
+Status CheckPlain(const std::vector<Exchange>& exchanges, bool has_image) {
   if (!has_image) return Status::InvalidInput("field 'image': the plain template needs an image");
   if (exchanges.size() != 1 || !exchanges[0].has_answer) {
     return Status::InvalidInput(
         "field 'conversations': the plain template needs exactly one human and one gpt turn");
   }
-  b->Image(n_image);
-  TurnSpan span;
-  span.question_begin = span.question_end = span.answer_begin = b->pos();
-  XMAS_RETURN_IF_ERROR(b->Answer(exchanges[0].answer));
-  span.answer_end = b->pos();
-  b->example().turns.push_back(span);
   return Status::Ok();
+}
+
+// Widens the reference's one image placeholder to n image_id tokens.
+EncodedExample Widen(const ReferenceEncoding& ref, int32_t image_id, int64_t n) {
+  EncodedExample ex;
+  int64_t at = -1;
+  for (size_t p = 0; p < ref.ids.size(); ++p) {
+    if (ref.ids[p] == kImagePlaceholder && at < 0) {
+      at = static_cast<int64_t>(p);
+      ex.input_ids.insert(ex.input_ids.end(), n, image_id);
+      ex.labels.insert(ex.labels.end(), n, kIgnoreLabel);
+    } else {
+      ex.input_ids.push_back(ref.ids[p]);
+      ex.labels.push_back(ref.labels[p]);
+    }
+  }
+  auto shift = [&](int64_t pos) { return at >= 0 && pos > at ? pos + n - 1 : pos; };
+  for (TurnSpan s : ref.turns) {
+    s.question_begin = shift(s.question_begin);
+    s.question_end = shift(s.question_end);
+    s.answer_begin = shift(s.answer_begin);
+    s.answer_end = shift(s.answer_end);
+    ex.turns.push_back(s);
+  }
+  if (at >= 0) {
+    ex.image_begin = at;
+    ex.image_end = at + n;
+  }
+  return ex;
 }
 
 // Cuts the example to max_length tokens; never inside the image block.
@@ -165,15 +114,35 @@ int64_t EncodedExample::NumAnswerTokens() const {
 }
 
 namespace {
-constexpr EnumName<TemplateKind> kTemplateNames[] = {
-    {TemplateKind::kLlavaV1, "llava_v1"}, {TemplateKind::kLlavaV1, "v1"}, {TemplateKind::kPlain, "plain"}};
+// The templates: one entry each (their formats live in template_<name>.cpp).
+constexpr const TemplateFormat* kTemplateFormats[] = {
+    &kLlavaV1Template, &kVicunaV1Template, &kPlainTemplate,         &kPhiTemplate,  &kLlamaTemplate,
+    &kQwen2BaseTemplate, &kQwen2InstructTemplate, &kGemmaTemplate, &kChatmlTemplate};
+// Other names the references use for the same templates.
+constexpr EnumName<TemplateKind> kTemplateAliases[] = {
+    {TemplateKind::kVicunaV1, "v1"}, {TemplateKind::kPlain, "pretrain"}, {TemplateKind::kQwen2Base, "qwen2"}};
 }  // namespace
 
-Result<TemplateKind> ParseTemplateKind(const std::string& name) {
-  return ParseEnum(kTemplateNames, name, "chat template");
+const TemplateFormat& FormatOf(TemplateKind kind) {
+  for (const TemplateFormat* f : kTemplateFormats) {
+    if (f->kind == kind) return *f;
+  }
+  return kLlavaV1Template;  // unreachable: every kind has an entry
 }
 
-const char* TemplateName(TemplateKind kind) { return NameOf(kTemplateNames, kind); }
+Result<TemplateKind> ParseTemplateKind(const std::string& name) {
+  std::string names;
+  for (const TemplateFormat* f : kTemplateFormats) {
+    if (name == f->name) return f->kind;
+    names += std::string(names.empty() ? "" : ", ") + f->name;
+  }
+  for (const auto& alias : kTemplateAliases) {
+    if (name == alias.name) return alias.value;
+  }
+  return Status::Usage("unknown chat template '" + name + "' (known: " + names + ")");
+}
+
+const char* TemplateName(TemplateKind kind) { return FormatOf(kind).name; }
 
 Result<EncodedExample> EncodeConversation(const Tokenizer& tokenizer,
                                           const std::vector<data::Turn>& turns, bool has_image,
@@ -183,19 +152,17 @@ Result<EncodedExample> EncodeConversation(const Tokenizer& tokenizer,
                          std::to_string(options.num_image_tokens));
   }
   XMAS_ASSIGN_OR_RETURN(auto exchanges, ToExchanges(turns));
-  Builder b(tokenizer);
-  if (options.kind == TemplateKind::kPlain) {
-    XMAS_RETURN_IF_ERROR(BuildPlain(exchanges, has_image, options.num_image_tokens, &b));
-  } else {
-    XMAS_RETURN_IF_ERROR(BuildLlavaV1(exchanges, has_image, options.num_image_tokens, &b));
-  }
-  EncodedExample ex = std::move(b.example());
+  const TemplateFormat& format = FormatOf(options.kind);
+  if (format.mask == MaskRule::kPlain) XMAS_RETURN_IF_ERROR(CheckPlain(exchanges, has_image));
+  XMAS_ASSIGN_OR_RETURN(ReferenceEncoding ref, EncodeAsReference(tokenizer, format, exchanges, has_image));
+  EncodedExample ex = Widen(ref, tokenizer.image_id(), has_image ? options.num_image_tokens : 0);
   XMAS_RETURN_IF_ERROR(Truncate(options.max_length, &ex));
   if (!options.allow_no_answer && ex.NumAnswerTokens() == 0) {
     return Status::InvalidInput(
         std::string("no answer token to train on") +
-        (ex.truncated ? " after truncation to " + std::to_string(options.max_length) + " tokens"
-                      : " (the conversation has no gpt turn)"));
+        (ref.mismatch ? " (" + ref.mismatch_detail + ")"
+         : ex.truncated ? " after truncation to " + std::to_string(options.max_length) + " tokens"
+                        : " (the conversation has no gpt turn)"));
   }
   return ex;
 }

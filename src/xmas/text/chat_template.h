@@ -4,27 +4,30 @@
 // image block and the per-turn question/answer ranges from EncodedExample;
 // nothing downstream may guess token offsets (docs/method.md §3 defect 4).
 //
-// Templates (the text each one produces; `[img×N]` is N image_id tokens):
-//   llava_v1  <s> SYSTEM USER: [img×N] Q1 ASSISTANT: A1</s> USER: Q2 ASSISTANT: A2</s> ...
-//             SYSTEM = "A chat between a curious human and an artificial
-//             intelligence assistant. The assistant gives helpful, detailed,
-//             and polite answers to the human's questions."
-//   plain     <s> [img×N] CAPTION</s>       (the pretrain / alignment stage;
-//             exactly one human turn, whose text is ignored, and one answer)
+// Every template renders the conversation to one prompt string as its
+// reference code does, tokenises it whole, split only at "<image>" (LLaVA's
+// tokenizer_image_token: the newline after "<image>" is kept, special tokens
+// written in the prompt such as "</s>" or "<|im_end|>" become their ids), and
+// finds the answer tokens with the reference's own masking rule
+// (template_format.h; docs/models.md lists the templates and their sources):
+//   llava_v1   LLaVA conv_llava_v1 ("curious human" system), preprocess_v1
+//   vicuna_v1  LLaVA conv_vicuna_v1 ("curious user"; LLaVA-1.5's `v1`)
+//   plain      "<image>" + caption + "\n" (LLaVA preprocess_plain)
+//   phi, llama, gemma, qwen2_base, qwen2_instruct   TinyLLaVA Factory's
+//   chatml     Qwen2's ChatML chat_template
+// e.g. vicuna_v1: "SYS USER: <image>\nQ1 ASSISTANT: A1</s>USER: Q2 ASSISTANT: A2</s>"
+// with BOS first; each "<image>" becomes num_image_tokens image_id tokens.
 //
-// Each piece of text is encoded separately and the ids concatenated, so the
-// spans are exact by construction (SentencePiece marks each piece's start as
-// a word start; the decoded text matches the above up to spaces at the piece
-// boundaries).
-//
-// Like LLaVA's preprocessing, every "<image>" marker (with the newline next to
-// it) is removed from the text and, when the record has an image, the image
-// block is placed at the start of the first human turn. A record without an
-// image has no image block (image_begin = image_end = -1).
+// Like LLaVA's preprocessing, every "<image>" marker is removed from the
+// text and, when the record has an image, "<image>\n" starts the first human
+// turn. A record without an image has no image block (image_begin =
+// image_end = -1).
 //
 // Labels are -100 everywhere except the answer tokens and the end token after
 // each answer, where they equal input_ids (the shift for next-token
-// prediction is the model's job).
+// prediction is the model's job). When the reference's rule finds its own
+// tokenization inconsistent ("tokenization mismatch") it masks every label;
+// so does xmas, and such an example has no answer token.
 #pragma once
 
 #include <cstdint>
@@ -39,17 +42,21 @@ namespace xmas::text {
 
 constexpr int32_t kIgnoreLabel = -100;
 
-enum class TemplateKind { kLlavaV1, kPlain };
+enum class TemplateKind {
+  kLlavaV1, kVicunaV1, kPlain, kPhi, kLlama, kQwen2Base, kQwen2Instruct, kGemma, kChatml
+};
 
-// "llava_v1" / "plain" <-> TemplateKind. Parse fails with a usage Status.
+// Name <-> TemplateKind ("llava_v1", "vicuna_v1" (alias "v1", as in LLaVA),
+// "plain" (alias "pretrain"), "phi", "llama", "qwen2_base" (alias "qwen2"),
+// "qwen2_instruct", "gemma", "chatml"). Parse fails with a usage Status.
 Result<TemplateKind> ParseTemplateKind(const std::string& name);
 const char* TemplateName(TemplateKind kind);
 
 // Token ranges [begin, end) of one human/gpt exchange.
 struct TurnSpan {
-  // The human turn: role tags and question text. For the turn holding the
-  // image this starts right after the image block (text before the image,
-  // e.g. the system prompt, belongs to no turn). Empty in `plain`.
+  // The human turn: role tags and question text. For the first turn this
+  // starts after the system prompt and, when it holds the image, right after
+  // the image block. Empty in `plain`.
   int64_t question_begin = 0, question_end = 0;
   // The answer tokens plus their end token; empty when the conversation ends
   // on a human turn or truncation removed the answer.
@@ -103,7 +110,7 @@ Result<EncodedExample> EncodeRecord(const Tokenizer& tokenizer, const data::Data
 // image, question <t> or answer <t>; runs of image tokens are folded.
 std::string FormatExample(const Tokenizer& tokenizer, const EncodedExample& example);
 
-// The system prompt of llava_v1.
+// The system prompt of llava_v1 (without the space after it).
 extern const char* const kLlavaV1System;
 
 }  // namespace xmas::text

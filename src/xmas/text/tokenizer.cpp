@@ -1,7 +1,9 @@
 #include "xmas/text/tokenizer.h"
 
 #include <cstdlib>
+#include <filesystem>
 
+#include "xmas/text/bpe_model.h"
 #include "xmas/text/sentencepiece_api.h"
 #include "xmas/util/atomic_file.h"
 
@@ -29,8 +31,63 @@ Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 Tokenizer::~Tokenizer() = default;
 
 Result<Tokenizer> Tokenizer::Load(const std::string& model_path) {
-  XMAS_ASSIGN_OR_RETURN(std::string bytes, ReadFile(model_path));
-  return FromSerialized(bytes, model_path);
+  namespace fs = std::filesystem;
+  std::string path = model_path;
+  if (fs::is_directory(path)) {
+    const fs::path dir(path);
+    if (fs::exists(dir / "tokenizer.model")) {
+      path = (dir / "tokenizer.model").string();
+    } else if (fs::exists(dir / "tokenizer.json")) {
+      path = (dir / "tokenizer.json").string();
+    } else {
+      return Status::NotFound(model_path + ": no tokenizer.model or tokenizer.json in the folder");
+    }
+  }
+  if (fs::path(path).extension() == ".json") return LoadBpe(path);
+  XMAS_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+  return FromSerialized(bytes, path);
+}
+
+Result<Tokenizer> Tokenizer::LoadBpe(const std::string& tokenizer_json) {
+  namespace fs = std::filesystem;
+  const fs::path config = fs::path(tokenizer_json).parent_path() / "tokenizer_config.json";
+  Tokenizer tok;
+  XMAS_ASSIGN_OR_RETURN(tok.bpe_, BpeTokenizer::Load(tokenizer_json, fs::exists(config) ? config.string() : ""));
+  XMAS_RETURN_IF_ERROR(tok.InitBpe(tokenizer_json));
+  return tok;
+}
+
+Status Tokenizer::InitBpe(const std::string& name) {
+  name_ = name;
+  kind_ = Kind::kByteLevelBpe;
+  const BpeSpec& spec = bpe_->spec();
+  vocab_size_ = bpe_->size();
+  auto find = [&](const std::string& token, const char* key, int32_t* id) {
+    *id = token.empty() ? -1 : bpe_->Find(token);
+    if (!token.empty() && *id < 0) {
+      return Status::InvalidInput(name + ": tokenizer_config.json field '" + key + "': '" + token +
+                                  "' is not a token of the tokenizer");
+    }
+    return Status::Ok();
+  };
+  XMAS_RETURN_IF_ERROR(find(spec.bos, "bos_token", &bos_id_));
+  XMAS_RETURN_IF_ERROR(find(spec.eos, "eos_token", &eos_id_));
+  XMAS_RETURN_IF_ERROR(find(spec.pad, "pad_token", &pad_id_));
+  XMAS_RETURN_IF_ERROR(find(spec.unk, "unk_token", &unk_id_));
+  if (eos_id_ < 0) {
+    return Status::InvalidInput(name + ": no eos_token (tokenizer_config.json beside it gives it)");
+  }
+  if (pad_id_ < 0) pad_id_ = unk_id_ >= 0 ? unk_id_ : eos_id_;
+  adds_bos_ = bos_id_ >= 0 && (spec.add_bos >= 0 ? spec.add_bos == 1 : spec.post_adds_bos);
+  return Status::Ok();
+}
+
+std::string Tokenizer::Describe() const {
+  return std::string(kind_ == Kind::kByteLevelBpe ? "byte-level BPE (tokenizer.json)"
+                                                  : "SentencePiece (tokenizer.model)") +
+         ", vocabulary " + std::to_string(vocab_size_) + " (bos " + std::to_string(bos_id_) +
+         (adds_bos_ ? " added" : "") + ", eos " + std::to_string(eos_id_) + ", pad " +
+         std::to_string(pad_id_) + ")";
 }
 
 Result<Tokenizer> Tokenizer::FromSerialized(std::string_view model_proto, const std::string& name) {
@@ -64,18 +121,43 @@ Status Tokenizer::Init(const std::string& name) {
 }
 
 Result<std::vector<int32_t>> Tokenizer::Encode(std::string_view text) const {
+  if (bpe_) return bpe_->Encode(text);
+  // As HF's LlamaTokenizer: BOS/EOS/UNK written in the text ("</s>" in a
+  // llava_v1 prompt) are their ids; the text between them is encoded piece
+  // by piece, each starting a word (HF's legacy behaviour).
+  const int32_t special_ids[] = {eos_id_, bos_id_, unk_id_};
+  const std::string specials[] = {Piece(eos_id_), Piece(bos_id_), Piece(unk_id_)};
+  std::vector<int32_t> out;
+  size_t segment = 0;
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    for (int k = 0; k < 3; ++k) {
+      if (specials[k].empty() || text.compare(pos, specials[k].size(), specials[k]) != 0) continue;
+      XMAS_RETURN_IF_ERROR(EncodeSpm(text.substr(segment, pos - segment), &out));
+      out.push_back(special_ids[k]);
+      segment = pos + specials[k].size();
+      pos = segment - 1;
+      break;
+    }
+  }
+  XMAS_RETURN_IF_ERROR(EncodeSpm(text.substr(segment), &out));
+  return out;
+}
+
+Status Tokenizer::EncodeSpm(std::string_view text, std::vector<int32_t>* out) const {
+  if (text.empty()) return Status::Ok();
   int* ids = nullptr;
   size_t count = 0;
   char* error = nullptr;
   if (Api().encode(sp_.get(), text.data(), text.size(), &ids, &count, &error) != 0) {
     return Status::InvalidInput(name_ + ": cannot encode text: " + TakeError(error));
   }
-  std::vector<int32_t> out(ids, ids + count);
+  out->insert(out->end(), ids, ids + count);
   Api().free_buffer(ids);
-  return out;
+  return Status::Ok();
 }
 
 Result<std::string> Tokenizer::Decode(const std::vector<int32_t>& ids) const {
+  if (bpe_) return bpe_->Decode(ids);
   std::vector<int> kept;
   kept.reserve(ids.size());
   for (int32_t id : ids) {
@@ -96,6 +178,7 @@ Result<std::string> Tokenizer::Decode(const std::vector<int32_t>& ids) const {
 std::string Tokenizer::Piece(int32_t id) const {
   if (id == image_id()) return "<image>";
   if (id < 0 || id >= vocab_size_) return "";
+  if (bpe_) return bpe_->Piece(id);
   char* piece = Api().id_to_piece(sp_.get(), id);
   std::string out = piece != nullptr ? piece : "";
   Api().free_buffer(piece);

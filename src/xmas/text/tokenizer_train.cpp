@@ -15,6 +15,40 @@ constexpr const char* kMarker = "<image>";
 
 }  // namespace
 
+namespace {
+
+// Whether the UTF-8 character at `p` (of `n` bytes) is Python whitespace
+// (str.isspace); sets `len` to its length.
+bool PyIsSpaceAt(const unsigned char* p, size_t n, size_t* len) {
+  uint32_t cp = p[0];
+  *len = 1;
+  if (cp >= 0xC0 && cp < 0xE0 && n >= 2) {
+    cp = ((cp & 0x1F) << 6) | (p[1] & 0x3F);
+    *len = 2;
+  } else if (cp >= 0xE0 && cp < 0xF0 && n >= 3) {
+    cp = ((cp & 0x0F) << 12) | ((p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+    *len = 3;
+  }
+  return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
+         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+         cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+}  // namespace
+
+std::string PyStrip(const std::string& text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t begin = 0, end = text.size(), len = 0;
+  while (begin < end && PyIsSpaceAt(p + begin, end - begin, &len)) begin += len;
+  while (end > begin) {  // step back one UTF-8 character
+    size_t start = end - 1;
+    while (start > begin && (p[start] & 0xC0) == 0x80) --start;
+    if (!PyIsSpaceAt(p + start, end - start, &len) || start + len != end) break;
+    end = start;
+  }
+  return text.substr(begin, end - begin);
+}
+
 std::string StripImageMarkers(const std::string& text) {
   const std::string marker = kMarker;
   if (text.find(marker) == std::string::npos) return text;
@@ -26,10 +60,7 @@ std::string StripImageMarkers(const std::string& text) {
   }
   out.append(text, pos, std::string::npos);
   // Like LLaVA's preprocessing: the text around a removed marker is stripped.
-  const char* space = " \t\n\r";
-  size_t first = out.find_first_not_of(space);
-  if (first == std::string::npos) return "";
-  return out.substr(first, out.find_last_not_of(space) - first + 1);
+  return PyStrip(out);
 }
 
 Result<std::string> TrainTokenizerToProto(const std::vector<std::string>& sentences,
@@ -59,6 +90,10 @@ Result<std::string> TrainTokenizerToProto(const std::vector<std::string>& senten
       {"shuffle_input_sentence", "false"},
       {"minloglevel", log::Enabled(log::Level::kDebug) ? "0" : "2"},
   };
+  if (options.keep_whitespace) {  // else SentencePiece's defaults (and their serialized form)
+    args["remove_extra_whitespaces"] = "false";
+    args["allow_whitespace_only_pieces"] = "true";
+  }
   XMAS_ASSIGN_OR_RETURN(const SentencePieceApi* api, GetSentencePieceApi());
   std::vector<const char*> keys, values;
   for (const auto& [key, value] : args) {

@@ -19,6 +19,11 @@ struct TokenizerTrainOptions {
   // Ids 0..3 are unk, bos ("<s>"), eos ("</s>"), pad ("<pad>"), as in Llama.
   // byte_fallback maps unseen characters to byte pieces instead of unk.
   bool byte_fallback = true;
+  // Spaces kept as written (Llama's tokenizer.model does so): "ASSISTANT: "
+  // then ends in a "▁" token, which LLaVA's label rule for llava_v1 and
+  // vicuna_v1 ("instruction = tokens - 2") counts on. Off, SentencePiece drops
+  // leading/trailing/repeated spaces and that rule also trains on the ":".
+  bool keep_whitespace = true;
   // Training is single-threaded by default, which keeps the result identical
   // from run to run.
   int32_t num_threads = 1;
@@ -47,5 +52,8 @@ Result<std::string> TrainTokenizerToProto(const std::vector<std::string>& senten
 // both ends of what remains (as LLaVA's preprocessing does). Text without a
 // marker is returned unchanged. Shared with the chat templates.
 std::string StripImageMarkers(const std::string& text);
+
+// Python's str.strip(): leading and trailing Unicode whitespace removed.
+std::string PyStrip(const std::string& text);
 
 }  // namespace xmas::text
