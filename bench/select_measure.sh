@@ -8,33 +8,19 @@
 set -euo pipefail
 XMAS=${1:-build/bin/xmas}
 IN=${2:-/tmp/sel665k}
-RUNS=${RUNS:-3}
 [ -f "$IN/data.json" ] || python3 "$(dirname "$0")/gen_official_trajectories.py" --out "$IN" --text-only 40000
+TMP=$IN
+source "$(dirname "$0")/lib.sh"
 uptime
 /usr/bin/time -f "startup (xmas --version): %e s wall, %U+%S s CPU, %M KB peak" "$XMAS" --version >/dev/null
-one() {  # name, then select arguments; prints "wall cpu peak_mb"
+select_measure() {  # name, then select arguments
   local name=$1; shift
-  /usr/bin/time -v "$XMAS" -q select --data "$IN/data.json" --budget 20% "$@" 2> "$IN/$name.time" >/dev/null
-  awk -F': ' '/Elapsed/ {n=split($2,t,":"); w=(n==3)?t[1]*3600+t[2]*60+t[3]:t[1]*60+t[2]}
-              /User time/ {u=$2} /System time/ {s=$2} /Maximum resident/ {m=$2}
-              END {printf "%.2f %.2f %.0f\n", w, u+s, m/1024}' "$IN/$name.time"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-measure() {
-  local name=$1; shift
-  local rows=()
-  for r in $(seq "$RUNS"); do
-    rows+=("$(one "$name" "$@")")
-    echo "$name run $r: wall/s cpu/s peak/MB = ${rows[-1]}"
-  done
-  printf '%s\n' "${rows[@]}" | awk '{print $1}' | median | xargs printf "$name median: wall %s s, "
-  printf '%s\n' "${rows[@]}" | awk '{print $2}' | median | xargs printf "CPU %s s, "
-  printf '%s\n' "${rows[@]}" | awk '{print $3}' | median | xargs printf "peak %s MB\n"
+  measure "$name" "$XMAS" -q select --data "$IN/data.json" --budget 20% "$@"
   uptime
 }
-measure json  --trajectories "$IN/official" -o "$IN/sub_json.json"
-measure store --trajectories "$IN/store"    -o "$IN/sub_store.json"
+select_measure json  --trajectories "$IN/official" -o "$IN/sub_json.json"
+select_measure store --trajectories "$IN/store"    -o "$IN/sub_store.json"
 cmp -s "$IN/sub_json.json" "$IN/sub_store.json" && echo "json and store subsets: identical"
 if [ "${OFFICIAL:-0}" = 1 ]; then
-  RUNS=1 measure official --trajectories "$IN/official" -o "$IN/sub_official.json" --compat official
+  RUNS=1 select_measure official --trajectories "$IN/official" -o "$IN/sub_official.json" --compat official
 fi

@@ -1,11 +1,13 @@
 #include "xmas/data/dataset.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 
@@ -22,18 +24,48 @@ Dataset::Dataset(Dataset&&) noexcept = default;
 Dataset& Dataset::operator=(Dataset&&) noexcept = default;
 Dataset::~Dataset() = default;
 
+FileMapping::~FileMapping() {
+  if (base != nullptr) ::munmap(base, length);
+}
+
 namespace {
 
-// Reads the whole file into `bytes` with `threads` readers, each its own
-// slice (the page faults of a large buffer then spread over the cores).
-Status ReadWhole(const std::string& path, int threads, simdjson::padded_string* bytes) {
+// Maps the file read-only, followed by zero pages for simdjson's padding: an
+// anonymous reservation of the whole length, the file mapped over its start
+// (bytes past the file's end in its last page read as zero). The bytes are
+// the page cache's own: no copy and no zeroed pages, which cost most of the
+// CPU of reading a 1 GiB file into a buffer on the VM (perf, `data stats` on
+// the 665k file: the kernel's copy and page clearing, ~40%). False if the
+// file cannot be mapped (the caller then reads it).
+bool MapWhole(int fd, uint64_t size, FileBytes* buffer) {
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t length = (size + simdjson::SIMDJSON_PADDING + page - 1) / page * page;
+  void* base = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (base == MAP_FAILED) return false;
+  buffer->mapping.base = base;
+  buffer->mapping.length = length;
+  if (::mmap(base, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) return false;
+  ::madvise(base, size, MADV_WILLNEED);
+  buffer->text = std::string_view(static_cast<const char*>(base), size);
+  return true;
+}
+
+// Reads the whole file into `buffer`: mapped (MapWhole), or else read with
+// `threads` readers, each its own slice.
+Status ReadWhole(const std::string& path, int threads, FileBytes* buffer) {
   std::error_code ec;
   const uint64_t size = fs::file_size(path, ec);
   if (ec) return Status::IoError(path + ": cannot read: " + ec.message());
   errno = 0;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
+  if (size > 0 && MapWhole(fd, size, buffer)) {
+    ::close(fd);
+    return Status::Ok();
+  }
+  simdjson::padded_string* bytes = &buffer->bytes;
   *bytes = simdjson::padded_string(static_cast<size_t>(size));
+  buffer->text = std::string_view(bytes->data(), bytes->size());
   constexpr uint64_t kSlice = 16u << 20;
   std::atomic<int> failure{0};
   ForBatches((size + kSlice - 1) / kSlice, threads, 1, [&](size_t, size_t begin, size_t) {
@@ -61,13 +93,14 @@ Result<Dataset> Dataset::Load(const std::string& path, const LoadOptions& option
   if (ec || !fs::exists(status)) return Status::NotFound(path + ": no such file");
   if (!fs::is_regular_file(status)) return Status::InvalidInput(path + ": not a regular file");
   auto buffer = std::make_unique<Buffer>();
-  XMAS_RETURN_IF_ERROR(ReadWhole(path, options.threads, &buffer->bytes));
+  XMAS_RETURN_IF_ERROR(ReadWhole(path, options.threads, buffer.get()));
   return DatasetBuilder(path, options).Build(std::move(buffer));
 }
 
 Result<Dataset> Dataset::Parse(std::string bytes, const std::string& name, const LoadOptions& options) {
   auto buffer = std::make_unique<Buffer>();
   buffer->bytes = simdjson::padded_string(bytes);
+  buffer->text = std::string_view(buffer->bytes.data(), buffer->bytes.size());
   bytes = std::string();  // release the caller's copy before indexing
   return DatasetBuilder(name, options).Build(std::move(buffer));
 }
@@ -168,7 +201,7 @@ Status Dataset::ForEachTurn(size_t i, const TurnFn& fn) const {
   if (record.raw.empty()) return Status::InvalidInput(Where(i) + ": not a JSON object");
   // The record's bytes are followed by the rest of the file and simdjson's
   // padding, so they can be parsed in place.
-  const char* end_of_buffer = buffer_->bytes.data() + buffer_->bytes.size() + simdjson::SIMDJSON_PADDING;
+  const char* end_of_buffer = buffer_->text.data() + buffer_->text.size() + simdjson::SIMDJSON_PADDING;
   const size_t allocated = static_cast<size_t>(end_of_buffer - record.raw.data());
   thread_local od::parser parser;
   od::document doc;

@@ -13,8 +13,7 @@ DatasetBuilder::DatasetBuilder(std::string name, const LoadOptions& options)
     : name_(std::move(name)), options_(options) {}
 
 std::string_view DatasetBuilder::Text() const {
-  const auto& bytes = dataset_.buffer_->bytes;
-  return std::string_view(bytes.data(), bytes.size());
+  return dataset_.buffer_->text;
 }
 
 Status DatasetBuilder::Problem(const Record& record, const std::string& field, const std::string& what,

@@ -11,10 +11,27 @@
 
 namespace xmas::data {
 
-// Owns the file's bytes (with simdjson's padding) that Record::raw points into.
-struct Dataset::Buffer {
-  simdjson::padded_string bytes;
+// A read-only private mapping of a file followed by at least
+// SIMDJSON_PADDING zero bytes; unmapped on destruction.
+struct FileMapping {
+  FileMapping() = default;
+  FileMapping(const FileMapping&) = delete;
+  FileMapping& operator=(const FileMapping&) = delete;
+  ~FileMapping();
+  void* base = nullptr;
+  size_t length = 0;
 };
+
+// A file's bytes (with simdjson's padding): a copy (`bytes`) or the file
+// mapped (`mapping`); `text` views them.
+struct FileBytes {
+  simdjson::padded_string bytes;
+  FileMapping mapping;
+  std::string_view text;
+};
+
+// Owns the bytes Record::raw points into.
+struct Dataset::Buffer : FileBytes {};
 
 // "<file>: record <i> (id '<id>')", the prefix of per-record messages.
 std::string RecordWhere(const std::string& file, const Record& record);

@@ -12,10 +12,11 @@
 //    thread count is part of the recipe (AuthorsDefaultThreads).
 //  - kFast: the same recipe and random choices as FAISS (training sample and
 //    initial centroids from faiss::rand_perm), exact Lloyd steps. Each
-//    iteration's assignment uses whichever step was faster when last timed:
-//    an exhaustive two-nearest pass (kmeans_exhaustive.h; faster than the
-//    search faiss.Kmeans runs every iteration at these dimensions) or
-//    Hamerly bounds with centroid-neighbour pruning (cheap once
+//    iteration's assignment uses whichever step its counted work prices
+//    cheaper (kmeans_step.h; by counts, not the clock, so the result does not
+//    depend on the load): an exhaustive two-nearest pass (kmeans_exhaustive.h;
+//    faster than the search faiss.Kmeans runs every iteration at these
+//    dimensions) or Hamerly bounds with centroid-neighbour pruning (cheap once
 //    centroids settle; on broad, overlapping groups it can cost more than
 //    the exhaustive search, and is then only retried every few iterations).
 //    So no iteration costs more than FAISS's brute force. Not FAISS's rounding

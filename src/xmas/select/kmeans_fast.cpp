@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "xmas/select/kmeans_exhaustive.h"
+#include "xmas/select/kmeans_step.h"
 #include "xmas/select/rng.h"
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
@@ -128,9 +129,10 @@ uint32_t Rerank(const float* xi, const TwoNearest& t, const Centroids& C, float*
 }
 
 // Exact nearest centroid of x, starting from centroid a at distance du.
-// Sets *best_d and *second_d (a lower bound on the distance to every other).
+// Sets *best_d and *second_d (a lower bound on the distance to every other);
+// adds the distances it computed and whole scans it made to *work.
 uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float* best_d,
-                float* second_d) {
+                float* second_d, PrunedWork* work) {
   uint32_t best = a;
   float bd = du, sd = kInf;
   const uint32_t* nb = C.nbr.data() + a * C.m;
@@ -144,6 +146,7 @@ uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float*
       break;
     }
     const float dj = Dist(x, C.at(nb[j]), C.d);
+    ++work->dists;
     if (dj < bd || (dj == bd && nb[j] < best)) {
       sd = bd;
       bd = dj;
@@ -154,6 +157,8 @@ uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float*
   }
   if (!complete && !(C.radius[a] - du >= sd)) {  // list exhausted: scan everything
     float up, lo;  // vectorised; the exact scalar scan only for a near-tie it cannot prove
+    ++work->scans;
+    work->dists += 2;
     const uint32_t b = Rerank(x, NearestTwoTransposed(x, C.d, C.ct.data(), C.k), C, &up, &lo);
     if (up <= lo) {
       *best_d = up;
@@ -162,6 +167,7 @@ uint32_t Search(const float* x, uint32_t a, float du, const Centroids& C, float*
     }
     best = 0;
     bd = sd = kInf;
+    work->dists += C.k;
     for (uint32_t b = 0; b < C.k; ++b) {
       const float db = Dist(x, C.at(b), C.d);
       if (db < bd) {
@@ -183,9 +189,10 @@ struct PointState {
   std::vector<float> upper, lower;
 };
 
-// One assignment step with Hamerly's test. Returns how many points changed.
+// One assignment step with Hamerly's test. Returns how many points changed;
+// sets *work to what it did (the same whatever the thread count).
 size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vector<float>& move,
-                  PointState* s) {
+                  PointState* s, PrunedWork* work) {
   float max1 = 0.f, max2 = 0.f;
   size_t arg1 = 0;
   for (size_t c = 0; c < move.size(); ++c) {
@@ -198,7 +205,8 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
     }
   }
   size_t changed = 0;
-#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : changed)
+  uint64_t dists = 0, scans = 0;
+#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : changed, dists, scans)
   for (long i = 0; i < static_cast<long>(n); ++i) {
     const float* xi = x + i * C.d;
     int32_t& a = s->a[i];
@@ -207,13 +215,18 @@ size_t AssignStep(const float* x, size_t n, const Centroids& C, const std::vecto
     const float z = std::max(s->lower[i], C.half_min[a]);
     if (s->upper[i] <= z) continue;
     s->upper[i] = Dist(xi, C.at(a), C.d);
+    ++dists;
     if (s->upper[i] <= z) continue;
-    const uint32_t na = Search(xi, a, s->upper[i], C, &s->upper[i], &s->lower[i]);
+    PrunedWork w;
+    const uint32_t na = Search(xi, a, s->upper[i], C, &s->upper[i], &s->lower[i], &w);
+    dists += w.dists;
+    scans += w.scans;
     if (static_cast<int32_t>(na) != a) {
       a = static_cast<int32_t>(na);
       ++changed;
     }
   }
+  *work = PrunedWork{n, dists, scans};
   return changed;
 }
 
@@ -248,42 +261,11 @@ void AssignExhaustive(const float* x, size_t n, const Centroids& C, int32_t* out
     const float* xi = x + i * C.d;
     float upper, lower;
     uint32_t best = Rerank(xi, two[i], C, &upper, &lower);
-    if (upper > lower) best = Search(xi, best, upper, C, &upper, &lower);
+    PrunedWork unused;
+    if (upper > lower) best = Search(xi, best, upper, C, &upper, &lower, &unused);
     out[i] = static_cast<int32_t>(best);
   }
 }
-
-// Chooses, per iteration, the assignment step that was faster when last
-// timed: the exhaustive pass, or Hamerly's pruned search (which pays only
-// while centroids settle and points have clear nearest centroids). The
-// exhaustive step runs first (the pruned one has no bounds yet) and the
-// pruned one is retried after 4, 8, 16, ... iterations while it loses, so
-// an iteration never costs much more than the exhaustive pass, itself
-// cheaper than FAISS's brute force at these dimensions.
-class StepChooser {
- public:
-  static constexpr int kFirstProbeGap = 4;
-  bool UsePruned(int it) const {
-    if (it == 0) return false;
-    return pruned_s_ <= brute_s_ || (it - last_probe_) >= probe_gap_;
-  }
-  void Record(int it, bool pruned, double seconds) {
-    (pruned ? pruned_s_ : brute_s_) = seconds;
-    if (pruned) {
-      // A probe that loses waits twice as long for the next one (4, 8, 16,
-      // ... iterations): on data where pruning never pays, probing stays cheap.
-      probe_gap_ = pruned_s_ > brute_s_ && it - last_probe_ >= probe_gap_ ? 2 * probe_gap_ : kFirstProbeGap;
-      last_probe_ = it;
-    }
-    (pruned ? pruned_steps_ : brute_steps_) += 1;
-  }
-  int brute_steps() const { return brute_steps_; }
-  bool PrefersExhaustive() const { return pruned_s_ > brute_s_; }
-
- private:
-  double pruned_s_ = 0, brute_s_ = 0;
-  int last_probe_ = 0, probe_gap_ = kFirstProbeGap, pruned_steps_ = 0, brute_steps_ = 0;
-};
 
 // New centroids as the mean of their points (double sums, point order, so
 // the result does not depend on threads); empty clusters are split off a
@@ -329,34 +311,18 @@ size_t UpdateCentroids(const float* x, size_t n, const std::vector<int32_t>& a, 
   return splits;
 }
 
-// Exact nearest centroid of every row without scanning all k: start at the
-// nearest of a few pivot centroids, walk the neighbour graph downhill, then
-// let Search() prove (or fix) the answer.
-void AssignAll(const float* x, size_t n, const Centroids& C, int32_t* out) {
-  const size_t pivots = std::min<size_t>(C.k, 64);
-#pragma omp parallel for schedule(dynamic, 4096)
-  for (long i = 0; i < static_cast<long>(n); ++i) {
-    const float* xi = x + i * C.d;
-    uint32_t a = 0;
-    float du = kInf;
-    for (size_t p = 0; p < pivots; ++p) {
-      const uint32_t c = static_cast<uint32_t>(p * C.k / pivots);
-      const float dc = Dist(xi, C.at(c), C.d);
-      if (dc < du) du = dc, a = c;
-    }
-    for (bool moved = true; moved;) {
-      moved = false;
-      const uint32_t* nb = C.nbr.data() + a * C.m;
-      const uint32_t from = a;
-      for (size_t j = 0; j < C.m; ++j) {
-        const float dj = Dist(xi, C.at(nb[j]), C.d);
-        if (dj < du) du = dj, a = nb[j];
-      }
-      moved = a != from;
-    }
-    float bd, sd;
-    out[i] = static_cast<int32_t>(Search(xi, a, du, C, &bd, &sd));
-  }
+// The rows outside the training sample (perm[nt, n)), by the exhaustive
+// pass: cheaper than finding them a start for the pruned search (an older
+// walk on the neighbour graph cost several exhaustive rows per row).
+void AssignRest(const float* x, size_t d, const std::vector<int>& perm, size_t nt, const Centroids& C,
+                std::vector<int32_t>* assignment) {
+  const size_t rest = perm.size() - nt;
+  if (rest == 0) return;
+  std::vector<float> rows(rest * d);
+  for (size_t i = 0; i < rest; ++i) std::memcpy(&rows[i * d], x + static_cast<size_t>(perm[nt + i]) * d, d * sizeof(float));
+  std::vector<int32_t> out(rest);
+  AssignExhaustive(rows.data(), rest, C, out.data());
+  for (size_t i = 0; i < rest; ++i) (*assignment)[perm[nt + i]] = out[i];
 }
 
 }  // namespace
@@ -386,83 +352,135 @@ void NearestCentroids(const float* x, size_t n, size_t d, const float* centroids
   }
 }
 
-Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeansOptions& o) {
-  const size_t k = static_cast<size_t>(o.k);
-  KMeansResult r;
-  // FAISS's recipe and random choices (faiss::rand_perm, as Clustering::train
-  // makes them): the training sample is the first nt rows of rand_perm(n,
-  // seed) when n > nt, else every row in order; the initial centroids are the
-  // first k training rows of rand_perm(nt, seed + 1). So this engine starts
-  // where faiss.Kmeans starts and follows the same Lloyd iterations.
-  const size_t nt = std::min(n, k * static_cast<size_t>(o.max_points_per_centroid));
-  std::vector<int> perm(n);
-  for (size_t i = 0; i < n; ++i) perm[i] = static_cast<int>(i);
-  if (nt < n) faiss::rand_perm(perm.data(), n, static_cast<int64_t>(o.seed));
-  std::vector<float> xt(nt * d);
-  for (size_t i = 0; i < nt; ++i) std::memcpy(&xt[i * d], x + static_cast<size_t>(perm[i]) * d, d * sizeof(float));
-  r.training_rows = nt;
-  Rng rng(o.seed);  // empty-cluster splits
+namespace {
 
+// Whether the Lloyd loop stops after iteration `it`: nothing moves any more
+// (later iterations would change nothing), or, with a tolerance, the
+// objective improved by at most that fraction of itself. An iteration that
+// split empty clusters restarts the descent, so small improvements with
+// splits stop the loop only kSplitPatience times in a row: with fewer
+// distinct rows than clusters (heavy ties) the same clusters empty and are
+// split again every iteration, and would otherwise run every iteration.
+class StopRule {
+ public:
+  static constexpr int kSplitPatience = 3;
+  explicit StopRule(double tolerance) : tolerance_(tolerance) {}
+  bool Stop(int it, size_t changed, size_t splits, double objective) {
+    const bool small = tolerance_ > 0 && it > 0 && previous_ - objective <= tolerance_ * previous_;
+    previous_ = objective;
+    if (it > 0 && changed == 0 && splits == 0) return true;
+    stalled_ = small && splits > 0 ? stalled_ + 1 : 0;
+    return small && (splits == 0 || stalled_ >= kSplitPatience);
+  }
+
+ private:
+  double tolerance_, previous_ = 0;
+  int stalled_ = 0;
+};
+
+// The training rows (FAISS's recipe and random choices, faiss::rand_perm as
+// Clustering::train makes them): the first nt rows of rand_perm(n, seed)
+// when n > nt, else every row in order. Sets *perm to the permutation.
+std::vector<float> TrainingRows(const float* x, size_t n, size_t d, size_t nt, uint64_t seed,
+                                std::vector<int>* perm) {
+  perm->resize(n);
+  for (size_t i = 0; i < n; ++i) (*perm)[i] = static_cast<int>(i);
+  if (nt < n) faiss::rand_perm(perm->data(), n, static_cast<int64_t>(seed));
+  std::vector<float> xt(nt * d);
+  for (size_t i = 0; i < nt; ++i) std::memcpy(&xt[i * d], x + static_cast<size_t>((*perm)[i]) * d, d * sizeof(float));
+  return xt;
+}
+
+// FAISS's initial centroids: the first k training rows of rand_perm(nt, seed + 1).
+Centroids InitialCentroids(const std::vector<float>& xt, size_t nt, size_t d, size_t k, uint64_t seed) {
   Centroids C;
   C.k = k;
   C.d = d;
   C.c.resize(k * d);
   std::vector<int> init(nt);
-  faiss::rand_perm(init.data(), nt, static_cast<int64_t>(o.seed) + 1);
+  faiss::rand_perm(init.data(), nt, static_cast<int64_t>(seed) + 1);
   for (size_t c = 0; c < k; ++c) std::memcpy(&C.c[c * d], &xt[static_cast<size_t>(init[c]) * d], d * sizeof(float));
+  return C;
+}
 
+// Lloyd iterations on the nt training rows, each assignment by the step the
+// StepChooser prices cheaper. Leaves the bounds in *s and the last centroid
+// moves in *move; returns the chooser.
+StepChooser Lloyd(const std::vector<float>& xt, size_t nt, const KMeansOptions& o, Centroids* C,
+                  PointState* s, std::vector<float>* move, KMeansResult* r) {
+  const size_t k = C->k, d = C->d;
+  const StepCosts costs;
+  StepChooser chooser(costs.Exhaustive(nt, k, d));
+  StopRule stop(o.tolerance);
+  Rng rng(o.seed);  // empty-cluster splits
+  Progress progress("k-means", static_cast<uint64_t>(o.iterations), "iter");
+  std::vector<float> old;
+  for (int it = 0; it < o.iterations; ++it) {
+    const bool pruned = chooser.UsePruned(it);
+    PrunedWork work;
+    const auto start = std::chrono::steady_clock::now();  // debug log only: the choice is by counted work
+    if (pruned) BuildNeighbours(C);
+    const size_t changed = pruned ? AssignStep(xt.data(), nt, *C, *move, s, &work)
+                                  : ExhaustiveStep(xt.data(), nt, *C, s);
+    if (pruned) {
+      chooser.RecordPruned(it, costs.Pruned(work, k, d));
+    } else {
+      chooser.RecordExhaustive();
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    old = C->c;
+    double objective = 0;
+    const size_t splits = UpdateCentroids(xt.data(), nt, s->a, &rng, C, &objective);
+    for (size_t c = 0; c < k; ++c) (*move)[c] = Dist(&old[c * d], C->at(c), d);
+    r->iterations_run = it + 1;
+    progress.Add(1);
+    progress.SetPostfix("changed " + std::to_string(changed));
+    log::Debug("k-means iteration ", it, ": ", pruned ? "pruned" : "exhaustive", " step ", seconds, " s (",
+               work.points, " points, ", work.dists, " distances, ", work.scans, " scans), ", changed,
+               " changed, ", splits, " splits, objective ", objective);
+    if (stop.Stop(it, changed, splits, objective)) break;
+  }
+  progress.Finish();
+  r->exhaustive_iterations = chooser.exhaustive_steps();
+  return chooser;
+}
+
+}  // namespace
+
+Result<KMeansResult> FastKMeans(const float* x, size_t n, size_t d, const KMeansOptions& o) {
+  const size_t k = static_cast<size_t>(o.k);
+  KMeansResult r;
+  // FAISS's training sample and initial centroids: this engine starts where
+  // faiss.Kmeans starts and follows the same Lloyd iterations.
+  const size_t nt = std::min(n, k * static_cast<size_t>(o.max_points_per_centroid));
+  std::vector<int> perm;
+  const std::vector<float> xt = TrainingRows(x, n, d, nt, o.seed, &perm);
+  r.training_rows = nt;
+  Centroids C = InitialCentroids(xt, nt, d, k, o.seed);
   PointState s;
   s.a.assign(nt, 0);
   s.upper.assign(nt, kInf);
   s.lower.assign(nt, 0.f);
-  std::vector<float> move(k, 0.f), old;
-  Progress progress("k-means", static_cast<uint64_t>(o.iterations), "iter");
-  double previous = 0;
-  StepChooser chooser;
-  for (int it = 0; it < o.iterations; ++it) {
-    const bool pruned = chooser.UsePruned(it);
-    if (pruned) BuildNeighbours(&C);
-    const auto start = std::chrono::steady_clock::now();
-    const size_t changed = pruned ? AssignStep(xt.data(), nt, C, move, &s)
-                                  : ExhaustiveStep(xt.data(), nt, C, &s);
-    chooser.Record(it, pruned,
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    old = C.c;
-    double objective = 0;
-    const size_t splits = UpdateCentroids(xt.data(), nt, s.a, &rng, &C, &objective);
-    for (size_t c = 0; c < k; ++c) move[c] = Dist(&old[c * d], C.at(c), d);
-    r.iterations_run = it + 1;
-    progress.Add(1);
-    progress.SetPostfix("changed " + std::to_string(changed));
-    log::Debug("k-means iteration ", it, ": ", changed, " changed, objective ", objective);
-    if (it > 0 && changed == 0 && splits == 0) break;  // converged: nothing moves any more
-    // Converging: the last iteration improved the objective by less than
-    // `tolerance` of it (splits restart the descent, so they never stop it).
-    if (o.tolerance > 0 && it > 0 && splits == 0 && previous - objective <= o.tolerance * previous) break;
-    previous = objective;
-  }
-  progress.Finish();
-  r.exhaustive_iterations = chooser.brute_steps();
-  // Final assignment against the final centroids, exact, by the step that
-  // was winning: the exhaustive pass (every row at once) or the pruned one.
+  std::vector<float> move(k, 0.f);
+  const StepChooser chooser = Lloyd(xt, nt, o, &C, &s, &move, &r);
+  // Final assignment against the final centroids, exact: the exhaustive pass
+  // over every row, or, where the pruned step was cheaper, that step for the
+  // training rows and the exhaustive pass for the others.
   BuildNeighbours(&C);
   r.assignment.assign(n, 0);
-  const bool exhaustive = chooser.PrefersExhaustive();
-  if (exhaustive) {
+  PrunedWork work;
+  if (chooser.PrefersExhaustive()) {
     AssignExhaustive(x, n, C, r.assignment.data());
     for (size_t i = 0; i < nt; ++i) s.a[i] = r.assignment[perm[i]];
   } else {
-    AssignStep(xt.data(), nt, C, move, &s);
+    AssignStep(xt.data(), nt, C, move, &s, &work);
+    for (size_t i = 0; i < nt; ++i) r.assignment[perm[i]] = s.a[i];
+    AssignRest(x, d, perm, nt, C, &r.assignment);
   }
   r.objective = 0;
   for (size_t i = 0; i < nt; ++i) {
     const double dist = Dist(&xt[i * d], C.at(s.a[i]), d);
     r.objective += dist * dist;
-  }
-  if (!exhaustive && nt == n) {
-    for (size_t i = 0; i < nt; ++i) r.assignment[perm[i]] = s.a[i];
-  } else if (!exhaustive) {
-    AssignAll(x, n, C, r.assignment.data());
   }
   r.centroids = std::move(C.c);
   return r;

@@ -9,12 +9,13 @@
 // only if that list runs out does it scan all k. Iterations stop early when
 // no assignment changes (Lloyd has then converged: later iterations would
 // not move anything) or, with options.tolerance > 0, when an iteration
-// lowers the objective by at most that fraction. The neighbour lists are
+// lowers the objective by at most that fraction (kSplitPatience times in a
+// row when the iteration split empty clusters). The neighbour lists are
 // rebuilt every iteration, but only centroids no farther than the previous
-// m + 1 nearest are sorted. Points outside the training sample start at the
-// nearest of 64 pivot centroids, walk downhill on the neighbour graph and
-// get the same optimality proof, so they too end at their exact nearest
-// centroid. Deterministic for a seed, whatever the number of threads.
+// m + 1 nearest are sorted. Each iteration runs the pruned step or the
+// exhaustive two-nearest pass, whichever its counted work prices cheaper
+// (kmeans_step.h); rows outside the training sample get the exhaustive pass.
+// Deterministic for a seed, whatever the number of threads or the load.
 #pragma once
 
 #include "xmas/select/kmeans.h"
