@@ -31,10 +31,6 @@ std::string BudgetText(double budget) {
   return std::fabs(budget - std::round(budget)) < 1e-9 ? Number(budget, 0) + "%" : Number(budget, 1) + "%";
 }
 
-std::string RowLabel(const ResultsRow& row) {
-  return row.seeds > 1 ? row.method + " (" + std::to_string(row.seeds) + " seeds)" : row.method;
-}
-
 // The runs of one table row (same method and budget), in the order given.
 std::vector<const RunResult*> RunsOf(const std::vector<RunResult>& runs, const std::string& method, double budget) {
   std::vector<const RunResult*> out;
@@ -191,12 +187,6 @@ void GainRow(const ResultsRow& row, const ResultsTable& t, const ResultsRow* ran
   *out += MarkdownCells(cells);
 }
 
-void TruthRow(const std::string& label, double budget, const TruthCells& c, std::string* out) {
-  *out += "| " + label + " | " + BudgetText(budget) + " | " + Share(c.redundant) + " | " + Share(c.noisy) + " | " +
-          Share(c.paraphrase) + " | " + Share(c.entropy) + " | " + Share(c.smallest) + " | " + Share(c.sources) +
-          " | " + FormatCell(c.words, 2) + " |\n";
-}
-
 json CellJson(const Cell& c) {
   if (!c.defined()) return nullptr;
   return {{"mean", c.mean}, {"sd", c.spread}, {"n", c.n}};
@@ -301,6 +291,34 @@ std::string FormatGain(const Cell& cell, int decimals) {
   return s;
 }
 
+const ResultsRow* ReferenceRow(const ResultsTable& t, double budget) {
+  for (const auto& r : t.rows) {
+    if (r.method == t.reference_method && r.budget == budget) return &r;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& TruthColumns() {
+  static const auto* names = new std::vector<std::string>{
+      "redundant copies", "noisy", "paraphrases", "task entropy / max", "smallest task / even", "sources",
+      "words after image"};
+  return *names;
+}
+
+std::vector<TruthRowRef> TruthRows(const ResultsTable& t) {
+  std::vector<TruthRowRef> rows;
+  if (t.full.has_truth) rows.push_back({"full data", 100, &t.full.truth});
+  for (const auto& r : t.rows) {
+    if (r.has_truth) rows.push_back({RowLabel(r), r.budget, &r.truth});
+  }
+  return rows;
+}
+
+std::vector<std::string> TruthCellTexts(const TruthCells& c) {
+  return {Share(c.redundant), Share(c.noisy), Share(c.paraphrase), Share(c.entropy),
+          Share(c.smallest),  Share(c.sources), FormatCell(c.words, 2)};
+}
+
 std::string FormatSteps(const Cell& steps) {
   if (!steps.defined()) return "–";
   return steps.spread == 0 ? Number(steps.mean, 0) : FormatCell(steps, 0);
@@ -357,20 +375,19 @@ std::string ComparisonToMarkdown(const ResultsTable& t) {
   base.resize(base.size() + 4);
   out += MarkdownCells(base);
   GainRow(t.full, t, nullptr, &out);
-  for (const auto& row : t.rows) {
-    const ResultsRow* random = nullptr;
-    for (const auto& r : t.rows) {
-      if (r.method == t.reference_method && r.budget == row.budget) random = &r;
-    }
-    GainRow(row, t, random, &out);
-  }
+  for (const auto& row : t.rows) GainRow(row, t, ReferenceRow(t, row.budget), &out);
   if (!t.has_truth) return out;
-  out += "\nWhat each subset took, judged by the ground truth (shares of the picks; select/truth.h):\n\n"
-         "| method | budget | redundant copies | noisy | paraphrases | task entropy / max | smallest task / even "
-         "| sources | words after image |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
-  if (t.full.has_truth) TruthRow("full data", 100, t.full.truth, &out);
-  for (const auto& row : t.rows) {
-    if (row.has_truth) TruthRow(RowLabel(row), row.budget, row.truth, &out);
+  out += "\nWhat each subset took, judged by the ground truth (shares of the picks; select/truth.h):\n\n";
+  std::vector<std::string> head = {"method", "budget"}, line = {"---", "---:"};
+  for (const auto& c : TruthColumns()) {
+    head.push_back(c);
+    line.push_back("---:");
+  }
+  out += MarkdownCells(head) + MarkdownCells(line);
+  for (const auto& r : TruthRows(t)) {
+    std::vector<std::string> cells = {r.label, BudgetText(r.budget)};
+    for (auto& text : TruthCellTexts(*r.cells)) cells.push_back(std::move(text));
+    out += MarkdownCells(cells);
   }
   return out;
 }

@@ -73,14 +73,10 @@ std::string Caption(const std::string& text) {
 
 void GainRowHtml(const ResultsRow& row, const ResultsTable& t, bool full, std::string* out) {
   *out += full ? "<tr class=\"full\">" : "<tr>";
-  std::string label = row.seeds > 1 ? row.method + " (" + std::to_string(row.seeds) + " seeds)" : row.method;
-  *out += Td(label) + Td(BudgetLabel(row.budget)) + Td(FormatSteps(row.steps));
+  *out += Td(RowLabel(row)) + Td(BudgetLabel(row.budget)) + Td(FormatSteps(row.steps));
   for (const auto& g : row.gain) *out += Td(FormatGain(g));
   *out += "<td><b>" + XmlEscape(FormatGain(row.mean_gain)) + "</b></td>";
-  const ResultsRow* random = nullptr;
-  for (const auto& r : t.rows) {
-    if (!full && r.method == t.reference_method && r.budget == row.budget) random = &r;
-  }
+  const ResultsRow* random = full ? nullptr : ReferenceRow(t, row.budget);
   *out += Td(random != nullptr && random != &row ? FormatGain(random->mean_gain) : "");
   if (row.vs_random.defined) {
     const char* verdict = VerdictName(row.vs_random.verdict);
@@ -89,14 +85,6 @@ void GainRowHtml(const ResultsRow& row, const ResultsTable& t, bool full, std::s
     *out += Td(row.method == t.reference_method ? "(reference)" : "–") + Td("");
   }
   *out += "</tr>\n";
-}
-
-void TruthRowHtml(const std::string& label, double budget, const TruthCells& c, std::string* out) {
-  *out += "<tr>" + Td(label) + Td(BudgetLabel(budget));
-  for (const Cell* cell : {&c.redundant, &c.noisy, &c.paraphrase, &c.entropy, &c.smallest, &c.sources}) {
-    *out += Td(FormatCell(*cell, 3));
-  }
-  *out += Td(FormatCell(c.words, 2)) + "</tr>\n";
 }
 
 // The gain table (majority baselines, random beside, Δ with CI, verdict) and
@@ -117,12 +105,13 @@ std::string ComparisonHtml(const ResultsTable& t) {
   h += "</tbody></table></div>\n";
   if (!t.has_truth) return h;
   h += "<h3>What each subset took (ground truth)</h3>\n<div class=\"wide\"><table>\n<thead><tr><th>method</th>"
-       "<th>budget</th><th>redundant copies</th><th>noisy</th><th>paraphrases</th><th>task entropy / max</th>"
-       "<th>smallest task / even</th><th>sources</th><th>words after image</th></tr></thead>\n<tbody>\n";
-  if (t.full.has_truth) TruthRowHtml("full data", 100, t.full.truth, &h);
-  for (const auto& r : t.rows) {
-    if (r.has_truth) TruthRowHtml(r.seeds > 1 ? r.method + " (" + std::to_string(r.seeds) + " seeds)" : r.method,
-                                  r.budget, r.truth, &h);
+       "<th>budget</th>";
+  for (const auto& c : TruthColumns()) h += "<th>" + XmlEscape(c) + "</th>";
+  h += "</tr></thead>\n<tbody>\n";
+  for (const auto& r : TruthRows(t)) {
+    h += "<tr>" + Td(r.label) + Td(BudgetLabel(r.budget));
+    for (const auto& text : TruthCellTexts(*r.cells)) h += Td(text);
+    h += "</tr>\n";
   }
   return h + "</tbody></table></div>\n<p>Shares of the picks: redundant copies (a pick whose duplicate group "
              "already has a pick), wrong answers, paraphrases; task entropy over its maximum; the least picked "

@@ -76,10 +76,6 @@ std::string BudgetText(double budget) {
   return std::fabs(budget - std::round(budget)) < 1e-9 ? Number(budget, 0) + "%" : Number(budget, 1) + "%";
 }
 
-std::string RowLabel(const ResultsRow& row) {
-  return row.seeds > 1 ? row.method + " (" + std::to_string(row.seeds) + " seeds)" : row.method;
-}
-
 void MarkdownRow(const ResultsRow& row, std::string* out) {
   *out += "| " + RowLabel(row) + " | " + BudgetText(row.budget) + " |";
   for (size_t b = 0; b < row.score.size(); ++b) {
@@ -106,6 +102,10 @@ void CsvRow(const ResultsRow& row, std::string* out) {
 }
 
 }  // namespace
+
+std::string RowLabel(const ResultsRow& row) {
+  return row.seeds > 1 ? row.method + " (" + std::to_string(row.seeds) + " seeds)" : row.method;
+}
 
 Cell Aggregate(const std::vector<double>& values) {
   Cell c;

@@ -140,6 +140,21 @@ void AddComparisons(const std::vector<RunResult>& runs, const RunResult& full, c
 std::string ComparisonCaption(const ResultsTable& table);
 // "+12.3", "−4.0 ± 1.2" (signed, with the seeds' spread); "–" when undefined.
 std::string FormatGain(const Cell& cell, int decimals = 1);
+// "random (3 seeds)" or "xmas".
+std::string RowLabel(const ResultsRow& row);
+// The reference method's row at `budget` (random's), or null.
+const ResultsRow* ReferenceRow(const ResultsTable& table, double budget);
+// The intrinsic-metrics table: its column names after method and budget,
+// its rows (label, budget, cells: the full data first, then every row with
+// truth metrics), and one row's cell texts.
+const std::vector<std::string>& TruthColumns();
+struct TruthRowRef {
+  std::string label;
+  double budget;
+  const TruthCells* cells;
+};
+std::vector<TruthRowRef> TruthRows(const ResultsTable& table);
+std::vector<std::string> TruthCellTexts(const TruthCells& cells);
 // Optimizer steps: "2000", "1800 ± 20" when seeds differ, "–" when unknown.
 std::string FormatSteps(const Cell& steps);
 // "+4.1 [+1.2, +7.0]" or "–".
