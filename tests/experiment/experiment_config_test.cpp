@@ -100,5 +100,63 @@ TEST(ExperimentConfig, ToJsonRoundTripsThroughParse) {
   EXPECT_EQ(ConfigToJson(*again), j);
 }
 
+TEST(ExperimentConfig, EqualStepsGivesEveryTargetTheFullDataSteps) {
+  auto epochs = ParseExperimentConfig(R"({"data": {"demo": {"size": "stress"}},
+      "target": {"finetune": {"epochs": 2, "batch_size": 2, "grad_accum": 2}}})", "c.json");
+  ASSERT_TRUE(epochs.ok()) << epochs.status().ToString();
+  EXPECT_EQ(epochs->target.compute, ComputeMode::kEqualEpochs);  // the paper's mode is the default
+  EXPECT_EQ(TargetFinetuneRecipe(epochs->target, 4001).max_steps, 0);  // the epochs decide
+  EXPECT_NE(DescribeCompute(epochs->target, 4001).find("equal epochs"), std::string::npos);
+
+  auto steps = ParseExperimentConfig(R"({"data": {"demo": {"size": "stress"}},
+      "target": {"compute": "equal-steps", "finetune": {"epochs": 2, "batch_size": 2, "grad_accum": 2}}})", "c.json");
+  ASSERT_TRUE(steps.ok()) << steps.status().ToString();
+  EXPECT_EQ(steps->target.compute, ComputeMode::kEqualSteps);
+  // 4001 examples: 2001 micro-batches of 2, 1001 steps of 2 micro-batches, 2 epochs.
+  EXPECT_EQ(EqualSteps(steps->target, 4001), 2002);
+  EXPECT_EQ(TargetFinetuneRecipe(steps->target, 4001).max_steps, 2002);
+  EXPECT_EQ(TargetFinetuneRecipe(steps->target, 4001).epochs, 2);  // unchanged; max_steps wins
+  EXPECT_NE(DescribeCompute(steps->target, 4001).find("equal steps: every fine-tuned target (full data included) "
+                                                      "takes 2002 optimizer steps of batch 4"),
+            std::string::npos)
+      << DescribeCompute(steps->target, 4001);
+
+  auto fixed = ParseExperimentConfig(R"({"data": {"demo": {"size": "stress"}},
+      "target": {"compute": "equal-steps", "steps": 700}})", "c.json");
+  ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
+  EXPECT_EQ(TargetFinetuneRecipe(fixed->target, 4001).max_steps, 700);
+  // The mode is part of the config (and so of the report); it round-trips.
+  auto again = ParseExperimentConfig(ConfigToJson(*fixed).dump(), "c.json");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->target.compute, ComputeMode::kEqualSteps);
+  EXPECT_EQ(again->target.compute_steps, 700);
+}
+
+TEST(ExperimentConfig, ComputeFieldsAreCheckedWhenRead) {
+  auto bad = ParseExperimentConfig(R"({"data": {"demo": {"size": "small"}}, "target": {"compute": "same"}})", "c.json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("field 'target.compute': expected \"equal-epochs\" or \"equal-steps\""),
+            std::string::npos) << bad.status().message();
+  auto steps = ParseExperimentConfig(R"({"data": {"demo": {"size": "small"}}, "target": {"steps": 5}})", "c.json");
+  ASSERT_FALSE(steps.ok());
+  EXPECT_NE(steps.status().message().find("field 'target.steps': only with"), std::string::npos);
+  auto proxy = ParseExperimentConfig(R"({"data": {"demo": {"size": "small"}}, "proxy": {"compute": "equal-steps"}})",
+                                     "c.json");
+  ASSERT_FALSE(proxy.ok());
+  EXPECT_NE(proxy.status().message().find("field 'proxy.compute': unknown field"), std::string::npos)
+      << proxy.status().message();
+}
+
+TEST(ExperimentConfig, PretrainScaleKeepsEveryCaption) {
+  auto c = ParseExperimentConfig(R"({"data": {"demo": {"size": "stress", "scale": 0.5, "pretrain_scale": 1}}})",
+                                 "c.json");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_DOUBLE_EQ(c->data.demo_pretrain_scale, 1.0);
+  EXPECT_DOUBLE_EQ(ConfigToJson(*c)["data"]["demo"]["pretrain_scale"].get<double>(), 1.0);
+  auto plain = ParseExperimentConfig(R"({"data": {"demo": {"size": "stress"}}})", "c.json");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(ConfigToJson(*plain)["data"]["demo"].contains("pretrain_scale"));  // old cache keys kept
+}
+
 }  // namespace
 }  // namespace xmas::eval

@@ -14,7 +14,7 @@ namespace {
 using testing::ScratchDir;
 
 // Small enough for a couple of minutes on 2 cores.
-std::string SmokeConfig(const std::string& budgets) {
+std::string SmokeConfig(const std::string& budgets, const std::string& compute = "") {
   return R"({
     "name": "smoke",
     "data": {"demo": {"size": "small", "seed": 0, "scale": 0.02, "bench_scale": 0.03}},
@@ -25,7 +25,7 @@ std::string SmokeConfig(const std::string& budgets) {
     "trajectories": {"checkpoints": 2, "batch_size": 16},
     "selection": {"methods": ["xmas", "random"], "budgets": )" + budgets + R"(, "seeds": [0, 1],
                   "clusters": 3},
-    "target": {"model": "tiny",
+    "target": {"model": "tiny", )" + compute + R"(
                "pretrain": {"learning_rate": 1e-3, "batch_size": 8, "max_steps": 1},
                "finetune": {"learning_rate": 1e-3, "batch_size": 8, "max_steps": 2}},
     "eval": {"max_new_tokens": 2, "batch_size": 8}
@@ -53,13 +53,23 @@ TEST(ExperimentEndToEnd, ReducedDemoRunsResumesAndExtends) {
   EXPECT_NE(first->results_markdown.find("| random (2 seeds) | 50% |"), std::string::npos)
       << first->results_markdown;
   EXPECT_NE(first->results_markdown.find("| xmas | 50% |"), std::string::npos);
-  for (const auto& f : {first->results_md_path, first->results_csv_path, first->report_path}) {
+  // Issue 16: gains over the majority baselines, random beside each row, the
+  // CI against random, the intrinsic metrics from the demo data's truth.json.
+  for (const char* part : {"| majority baseline |", "Δ vs random [95% CI]", "| xmas | 50% | 2 |",
+                           "Compute: every target takes finetune.max_steps = 2", "| redundant copies |",
+                           "| full data | 100% |"}) {
+    EXPECT_NE(first->results_markdown.find(part), std::string::npos) << part << "\n" << first->results_markdown;
+  }
+  for (const auto& f : {first->results_md_path, first->results_csv_path, first->results_json_path,
+                        first->report_path}) {
     EXPECT_TRUE(std::filesystem::is_regular_file(f)) << f;
   }
   auto html = ReadFile(first->report_path);
   ASSERT_TRUE(html.ok());
   EXPECT_NE(html->find("Trajectories of sampled clusters"), std::string::npos);
   EXPECT_NE(html->find("xmas-50-s0"), std::string::npos);  // composition of the subset
+  EXPECT_NE(html->find("majority baseline"), std::string::npos);
+  EXPECT_NE(html->find("What each subset took (ground truth)"), std::string::npos);
 
   auto again = RunExperiment(*config, options);  // nothing changed: everything cached
   ASSERT_TRUE(again.ok()) << again.status().ToString();
@@ -72,6 +82,16 @@ TEST(ExperimentEndToEnd, ReducedDemoRunsResumesAndExtends) {
   ASSERT_TRUE(third.ok()) << third.status().ToString();
   EXPECT_EQ(third->steps_run, 3 * 3);  // select + target + eval for xmas-20, random-20 × 2 seeds
   EXPECT_NE(third->results_markdown.find("| xmas | 20% |"), std::string::npos);
+  // Equal steps: every target, the full-data one included, takes the same 3 steps.
+  auto equal = ParseExperimentConfig(SmokeConfig("[20, 50]", R"("compute": "equal-steps", "steps": 3,)"),
+                                     dir / "smoke.json");
+  ASSERT_TRUE(equal.ok()) << equal.status().ToString();
+  auto fourth = RunExperiment(*equal, options);
+  ASSERT_TRUE(fourth.ok()) << fourth.status().ToString();
+  for (const char* part : {"| full | 100% | 3 |", "| xmas | 20% | 3 |", "| random (2 seeds) | 20% | 3 |",
+                           "equal steps: every fine-tuned target (full data included) takes 3 optimizer steps"}) {
+    EXPECT_NE(fourth->results_markdown.find(part), std::string::npos) << part << "\n" << fourth->results_markdown;
+  }
 }
 
 }  // namespace

@@ -26,6 +26,10 @@ ReportData FullReport() {
   full.method = "full";
   full.scores = {{"colors", 40}, {"count & <shape>", 60}};
   full.train_seconds = 100;
+  full.item_scores = {{"colors", {1, 0, 1, 0}}, {"count & <shape>", {1, 1, 0, 1}}};
+  select::TruthMetrics truth;
+  truth.redundant_copy_share = 0.25;
+  full.truth = truth;
   std::vector<RunResult> runs;
   for (double budget : {20.0, 50.0}) {
     for (uint64_t seed : {0, 1, 2}) {
@@ -43,14 +47,20 @@ ReportData FullReport() {
     x.scores = {{"colors", 38}, {"count & <shape>", 61}};
     x.selection_seconds = 30;
     x.train_seconds = budget;
+    x.item_scores = {{"colors", {1, 1, 1, 1}}, {"count & <shape>", {1, 1, 1, 1}}};
     runs.push_back(x);
   }
+  TableOptions options;
+  options.baselines["colors"] = MajorityBaseline{"red", 4, 25};
+  options.baselines["count & <shape>"] = MajorityBaseline{"2", 4, 75};  // not cleared: flagged
+  options.bootstrap.resamples = 200;
+  options.compute_note = "Compute: equal steps <all>.";
   ReportData d;
   d.title = "Experiment \"demo\"";
   d.subtitle = "configs/demo.json";
   d.config_json = "{\"a\": \"<b>\"}";
   d.has_results = true;
-  d.table = BuildResultsTable(runs, full);
+  d.table = BuildResultsTable(runs, full, options);
   d.checkpoint_steps = {10, 20, 30, 40};
   std::vector<float> traj;
   std::vector<int64_t> cluster;
@@ -79,6 +89,13 @@ TEST(ReportHtml, HasEverySectionAndEscapesText) {
   EXPECT_EQ(html.find("<shape>"), std::string::npos);
   EXPECT_NE(html.find("random (3 seeds)"), std::string::npos);
   EXPECT_NE(html.find("(cached)"), std::string::npos);
+  // Issue 16: baselines, gains, the CI against random, the intrinsic metrics.
+  EXPECT_NE(html.find("<td>majority baseline</td>"), std::string::npos);
+  EXPECT_NE(html.find("<th>count &amp; &lt;shape&gt; †</th>"), std::string::npos);
+  EXPECT_NE(html.find("Δ vs random [95% CI]"), std::string::npos);
+  EXPECT_NE(html.find("Compute: equal steps &lt;all&gt;."), std::string::npos);
+  EXPECT_NE(html.find("What each subset took (ground truth)"), std::string::npos);
+  EXPECT_NE(html.find("<td>full data</td><td>100%</td><td>0.250</td>"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://www.w3.org/2000/svg\""), html.find("http://www.w3.org/2000/svg\""));
   EXPECT_EQ(html.find("src="), std::string::npos);  // no external assets

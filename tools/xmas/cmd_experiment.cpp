@@ -18,7 +18,8 @@ xmas::Status Run(const Options& o) {
   if (!outcome.results_markdown.empty()) std::cout << "\n" << outcome.results_markdown << "\n";
   for (const auto& n : outcome.notes) std::cout << "note: " << n << "\n";
   if (!outcome.results_md_path.empty()) {
-    std::cout << "results: " << outcome.results_md_path << ", " << outcome.results_csv_path << "\n";
+    std::cout << "results: " << outcome.results_md_path << ", " << outcome.results_csv_path << ", "
+              << outcome.results_json_path << "\n";
   }
   std::cout << "report:  " << outcome.report_path << "\n";
   return xmas::Status::Ok();

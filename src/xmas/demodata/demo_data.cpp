@@ -64,7 +64,7 @@ struct Generated {
 
 // Every source in a fixed order; each draws from its own forked stream.
 Status Generate(const SourceContext& ctx, const DemoDataOptions& o, Generated* g) {
-  const DemoSizes sizes = SizesFor(o.size, o.scale_counts, o.bench_scale);
+  const DemoSizes sizes = SizesFor(o.size, o.scale_counts, o.bench_scale, o.pretrain_scale);
   Rng root(o.seed);
   FashionSource fashion(ctx, root.Fork(1).Next());
   SceneSource scenes(ctx, root.Fork(2).Next());
@@ -217,13 +217,14 @@ const char* DemoSizeName(DemoSize size) {
   return NameOf(kDemoSizeNames, size);
 }
 
-DemoSizes SizesFor(DemoSize size, double scale_counts, double bench_scale) {
+DemoSizes SizesFor(DemoSize size, double scale_counts, double bench_scale, double pretrain_scale) {
   DemoSizes s = size == DemoSize::kBench    ? DemoSizes{40000, 10000, 500}
                 : size == DemoSize::kStress ? DemoSizes{8000, 4000, 250}
                                             : DemoSizes{3000, 1000, 100};
   auto scaled = [](int n, double f) { return std::max(1, static_cast<int>(std::lround(n * f))); };
   double b = bench_scale > 0 ? bench_scale : scale_counts;
-  return {scaled(s.train, scale_counts), scaled(s.pretrain, scale_counts), scaled(s.per_benchmark, b)};
+  double p = pretrain_scale > 0 ? pretrain_scale : scale_counts;
+  return {scaled(s.train, scale_counts), scaled(s.pretrain, p), scaled(s.per_benchmark, b)};
 }
 
 Status GenerateDemoData(const DemoDataOptions& o, DemoDataSummary* summary) {
@@ -234,6 +235,9 @@ Status GenerateDemoData(const DemoDataOptions& o, DemoDataSummary* summary) {
   }
   if (!(o.bench_scale >= 0 && o.bench_scale <= 1)) {
     return Status::Usage("demo-data: bench_scale must be in [0, 1], got " + std::to_string(o.bench_scale));
+  }
+  if (!(o.pretrain_scale >= 0 && o.pretrain_scale <= 1)) {
+    return Status::Usage("demo-data: pretrain_scale must be in [0, 1], got " + std::to_string(o.pretrain_scale));
   }
   if (o.image_size != 32 && o.image_size != 64) {
     return Status::Usage("demo-data: image size must be 32 or 64, got " + std::to_string(o.image_size));

@@ -51,6 +51,9 @@ struct DemoDataOptions {
   // Multiplies the questions per benchmark instead of scale_counts (0 = use
   // scale_counts): a small training set can keep enough held-out questions.
   double bench_scale = 0.0;
+  // Multiplies the captions (pretrain.json) instead of scale_counts (0 = use
+  // scale_counts): a scaled-down training set can keep every alignment image.
+  double pretrain_scale = 0.0;
 };
 
 // The numbers of one size: records in train/pretrain and per benchmark.
@@ -59,7 +62,8 @@ struct DemoSizes {
   int pretrain = 0;
   int per_benchmark = 0;
 };
-DemoSizes SizesFor(DemoSize size, double scale_counts = 1.0, double bench_scale = 0.0);
+DemoSizes SizesFor(DemoSize size, double scale_counts = 1.0, double bench_scale = 0.0,
+                   double pretrain_scale = 0.0);
 
 struct DemoDataSummary {
   size_t train_records = 0;

@@ -1,5 +1,6 @@
 #include "xmas/experiment/experiment_config.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -126,13 +127,37 @@ Status ReadTrain(const json& obj, const std::string& where, const std::string& f
   return r.Finish();
 }
 
-Status ReadModel(const json& obj, const std::string& where, const std::string& file, ModelSettings* m) {
+constexpr EnumName<ComputeMode> kComputeModeNames[] = {{ComputeMode::kEqualEpochs, "equal-epochs"},
+                                                       {ComputeMode::kEqualSteps, "equal-steps"}};
+
+// `is_target`: the compute fields are the target's (the proxy always trains
+// on the full data, so they would mean nothing there: an unknown field).
+Status ReadModel(const json& obj, const std::string& where, const std::string& file, ModelSettings* m,
+                 bool is_target) {
   ObjectReader r(obj, where, file);
   r.String("model", &m->model);
   r.Bool("pretrain_enabled", &m->pretrain_enabled);
   if (const json* p = r.Object("pretrain")) XMAS_RETURN_IF_ERROR(ReadTrain(*p, r.Child("pretrain"), file, &m->pretrain));
   if (const json* f = r.Object("finetune")) XMAS_RETURN_IF_ERROR(ReadTrain(*f, r.Child("finetune"), file, &m->finetune));
-  return r.Finish();
+  if (is_target) {
+    std::string compute;
+    r.String("compute", &compute);
+    if (!compute.empty()) {
+      auto mode = ParseEnum(kComputeModeNames, compute, "compute mode");
+      if (!mode.ok()) {
+        r.Fail("compute", "expected \"equal-epochs\" or \"equal-steps\"");
+      } else {
+        m->compute = *mode;
+      }
+    }
+    r.Int("steps", &m->compute_steps, 0);
+  }
+  XMAS_RETURN_IF_ERROR(r.Finish());
+  if (m->compute_steps > 0 && m->compute != ComputeMode::kEqualSteps) {
+    r.Fail("steps", "only with \"compute\": \"equal-steps\"");
+    return r.Finish();
+  }
+  return Status::Ok();
 }
 
 std::string Relative(const std::string& config_path, const std::string& p) {
@@ -148,6 +173,7 @@ Status ReadData(const json& obj, const std::string& file, DataSettings* d) {
     dr.Seed("seed", &d->demo_seed);
     dr.Double("scale", &d->demo_scale, 0.001, 1);
     dr.Double("bench_scale", &d->demo_bench_scale, 0, 1);
+    dr.Double("pretrain_scale", &d->demo_pretrain_scale, 0, 1);
     dr.Int("image_size", &d->demo_image_size, 8);
     XMAS_RETURN_IF_ERROR(dr.Finish());
     if (d->demo_size != "small" && d->demo_size != "bench" && d->demo_size != "stress") {
@@ -224,11 +250,43 @@ Status ReadRest(ObjectReader& r, const std::string& file, ExperimentConfig* c) {
 
 }  // namespace
 
+const char* ComputeModeName(ComputeMode mode) { return NameOf(kComputeModeNames, mode); }
+
 json TrainSettings::ToJson() const {
   return {{"epochs", epochs},         {"max_steps", max_steps},   {"learning_rate", learning_rate},
           {"warmup_ratio", warmup_ratio}, {"weight_decay", weight_decay}, {"batch_size", batch_size},
           {"grad_accum", grad_accum}, {"max_length", max_length}, {"save_every", save_every},
           {"seed", seed},           {"trainable", trainable}};
+}
+
+int64_t EqualSteps(const ModelSettings& t, size_t full_examples) {
+  if (t.compute_steps > 0) return t.compute_steps;
+  const TrainSettings& f = t.finetune;
+  const int64_t n = static_cast<int64_t>(full_examples);
+  const int64_t micro = (n + f.batch_size - 1) / f.batch_size;
+  const int64_t per_epoch = (micro + f.grad_accum - 1) / f.grad_accum;
+  return f.max_steps > 0 ? f.max_steps : std::max<int64_t>(1, f.epochs * per_epoch);
+}
+
+TrainSettings TargetFinetuneRecipe(const ModelSettings& t, size_t full_examples) {
+  TrainSettings r = t.finetune;
+  if (t.compute == ComputeMode::kEqualSteps) r.max_steps = EqualSteps(t, full_examples);
+  return r;
+}
+
+std::string DescribeCompute(const ModelSettings& t, size_t full_examples) {
+  if (t.compute == ComputeMode::kEqualSteps) {
+    return "Compute: equal steps: every fine-tuned target (full data included) takes " +
+           std::to_string(EqualSteps(t, full_examples)) + " optimizer steps of batch " +
+           std::to_string(t.finetune.batch_size * t.finetune.grad_accum) +
+           "; a subset repeats its examples over more epochs.";
+  }
+  if (t.finetune.max_steps > 0) {
+    return "Compute: every target takes finetune.max_steps = " + std::to_string(t.finetune.max_steps) +
+           " optimizer steps.";
+  }
+  return "Compute: equal epochs (the paper's setting): every target trains " + std::to_string(t.finetune.epochs) +
+         " epoch(s) over its own data, so a subset of b% gets about b% of the full data's steps.";
 }
 
 Result<ExperimentConfig> ParseExperimentConfig(const std::string& json_text, const std::string& path) {
@@ -246,8 +304,8 @@ Result<ExperimentConfig> ParseExperimentConfig(const std::string& json_text, con
   } else {
     r.Fail("data", "missing");
   }
-  if (const json* p = r.Object("proxy")) XMAS_RETURN_IF_ERROR(ReadModel(*p, "proxy", path, &c.proxy));
-  if (const json* t = r.Object("target")) XMAS_RETURN_IF_ERROR(ReadModel(*t, "target", path, &c.target));
+  if (const json* p = r.Object("proxy")) XMAS_RETURN_IF_ERROR(ReadModel(*p, "proxy", path, &c.proxy, false));
+  if (const json* t = r.Object("target")) XMAS_RETURN_IF_ERROR(ReadModel(*t, "target", path, &c.target, true));
   if (const json* s = r.Object("selection")) XMAS_RETURN_IF_ERROR(ReadSelection(*s, path, &c.selection));
   XMAS_RETURN_IF_ERROR(ReadRest(r, path, &c));
   XMAS_RETURN_IF_ERROR(r.Finish());
@@ -273,13 +331,17 @@ json ConfigToJson(const ExperimentConfig& c) {
                   : json{{"train", c.data.train}, {"pretrain", c.data.pretrain},
                          {"images", c.data.images}, {"bench", c.data.bench}};
   if (c.data.demo_bench_scale > 0) data["demo"]["bench_scale"] = c.data.demo_bench_scale;
+  if (c.data.demo_pretrain_scale > 0) data["demo"]["pretrain_scale"] = c.data.demo_pretrain_scale;
+  json target = model(c.target);
+  target["compute"] = ComputeModeName(c.target.compute);
+  if (c.target.compute == ComputeMode::kEqualSteps) target["steps"] = c.target.compute_steps;
   return {{"name", c.name},
           {"device", c.device},
           {"threads", c.threads},
           {"data", data},
           {"tokenizer", {{"path", c.tokenizer.path}, {"vocab_size", c.tokenizer.vocab_size}}},
           {"proxy", model(c.proxy)},
-          {"target", model(c.target)},
+          {"target", target},
           {"trajectories", {{"checkpoints", c.trajectories.checkpoints}, {"mode", c.trajectories.mode},
                             {"top_k", c.trajectories.top_k}, {"batch_size", c.trajectories.batch_size},
                             {"layers", c.trajectories.layers}}},

@@ -43,11 +43,27 @@ struct TrainSettings {
   nlohmann::json ToJson() const;
 };
 
+// How the fine-tuned targets share compute (target only; issue 16).
+//   kEqualEpochs  the paper's setting: every target trains finetune.epochs
+//                 epochs over its own data, so a 10% subset gets 10% of the
+//                 full data's optimizer steps.
+//   kEqualSteps   every fine-tuned target (the full-data one included) takes
+//                 the same number of optimizer steps: `steps`, or when 0 the
+//                 full data's finetune.epochs x ceil(ceil(N / batch) / grad_accum).
+//                 A subset then repeats its examples over more epochs.
+enum class ComputeMode { kEqualEpochs, kEqualSteps };
+const char* ComputeModeName(ComputeMode mode);  // "equal-epochs" | "equal-steps"
+
 struct ModelSettings {
   std::string model = "tiny";   // a preset name or a config.json path
+  // The caption-alignment stage (stage "pretrain" on every caption of the
+  // pretrain set): run once per role, cached, and the start of every
+  // fine-tuned model of that role (target: the full-data one and every subset's).
   bool pretrain_enabled = true;
   TrainSettings pretrain;
   TrainSettings finetune;
+  ComputeMode compute = ComputeMode::kEqualEpochs;  // read for the target only
+  int64_t compute_steps = 0;                        // kEqualSteps: 0 = the full data's steps
 };
 
 struct DataSettings {
@@ -56,6 +72,7 @@ struct DataSettings {
   uint64_t demo_seed = 0;
   double demo_scale = 1.0;      // multiplies every record count (small CI runs)
   double demo_bench_scale = 0;  // questions per benchmark instead (0 = demo_scale)
+  double demo_pretrain_scale = 0;  // captions (the alignment stage's images) instead (0 = demo_scale)
   int64_t demo_image_size = 32; // 32 or 64 pixels square
   // ... or explicit paths (relative paths are relative to the config file).
   std::string train;            // LLaVA JSON used for selection and fine-tuning
@@ -105,6 +122,14 @@ struct ExperimentConfig {
   ModelSettings target;
   EvalSettings eval;
 };
+
+// The fine-tuning recipe every target of `target` trains with, given the
+// full training set's size: finetune unchanged for kEqualEpochs; for
+// kEqualSteps finetune with max_steps = EqualSteps(target, full_examples).
+int64_t EqualSteps(const ModelSettings& target, size_t full_examples);
+TrainSettings TargetFinetuneRecipe(const ModelSettings& target, size_t full_examples);
+// One sentence for the results table: which compute mode ran and what it means.
+std::string DescribeCompute(const ModelSettings& target, size_t full_examples);
 
 // Parses a config. Errors are one line naming the file and the field, e.g.
 // "configs/demo.json: field 'selection.budgets[1]': expected a number in (0, 100]".

@@ -21,7 +21,8 @@ const char* kStyle =
     "tr.full td{font-weight:bold;background:#fafafa}"
     ".note{background:#fff6d5;border-left:4px solid #e6b800;padding:.5em 1em;margin:.5em 0}"
     "section{margin:2em 0}svg{display:block;margin:.5em 0;max-width:100%;height:auto}"
-    "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}div.wide{overflow-x:auto}";
+    "pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:12px}div.wide{overflow-x:auto}"
+    "td.better{background:#d9f2d9}td.worse{background:#f8d7d7}p.caption{font-size:13px;color:#444;margin:.3em 0}";
 
 std::string Section(const std::string& id, const std::string& title, const std::string& body) {
   return "<section id=\"" + id + "\">\n<h2>" + XmlEscape(title) + "</h2>\n" + body + "</section>\n";
@@ -56,10 +57,73 @@ void TableRow(const ResultsRow& row, bool full, std::string* out) {
   *out += "</tr>\n";
 }
 
+std::string Td(const std::string& text) { return "<td>" + XmlEscape(text) + "</td>"; }
+
+std::string Caption(const std::string& text) {
+  std::string out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out += "<p class=\"caption\">" + XmlEscape(text.substr(start, end - start)) + "</p>\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+void GainRowHtml(const ResultsRow& row, const ResultsTable& t, bool full, std::string* out) {
+  *out += full ? "<tr class=\"full\">" : "<tr>";
+  *out += Td(RowLabel(row)) + Td(BudgetLabel(row.budget)) + Td(FormatSteps(row.steps));
+  for (const auto& g : row.gain) *out += Td(FormatGain(g));
+  *out += "<td><b>" + XmlEscape(FormatGain(row.mean_gain)) + "</b></td>";
+  const ResultsRow* random = full ? nullptr : ReferenceRow(t, row.budget);
+  *out += Td(random != nullptr && random != &row ? FormatGain(random->mean_gain) : "");
+  if (row.vs_random.defined) {
+    const char* verdict = VerdictName(row.vs_random.verdict);
+    *out += Td(FormatComparison(row.vs_random)) + "<td class=\"" + verdict + "\">" + verdict + "</td>";
+  } else {
+    *out += Td(row.method == t.reference_method ? "(reference)" : "–") + Td("");
+  }
+  *out += "</tr>\n";
+}
+
+// The gain table (majority baselines, random beside, Δ with CI, verdict) and
+// the intrinsic metrics of every subset.
+std::string ComparisonHtml(const ResultsTable& t) {
+  if (!t.has_baselines) return "";
+  std::string h = Caption(ComparisonCaption(t));
+  h += "<div class=\"wide\"><table>\n<thead><tr><th>method</th><th>budget</th><th>steps</th>";
+  for (size_t b = 0; b < t.benchmarks.size(); ++b) {
+    h += "<th>" + XmlEscape(t.benchmarks[b] + (t.learned[b] ? "" : " †")) + "</th>";
+  }
+  h += "<th>mean gain</th><th>" + XmlEscape(t.reference_method) + "</th><th>Δ vs " + XmlEscape(t.reference_method) +
+       " [95% CI]</th><th>verdict</th></tr></thead>\n<tbody>\n<tr>" + Td("majority baseline") + Td("") + Td("");
+  for (double b : t.baseline) h += Td(std::isnan(b) ? "–" : svg::TickLabel(std::round(b * 10) / 10));
+  h += Td("") + Td("") + Td("") + Td("") + "</tr>\n";
+  GainRowHtml(t.full, t, true, &h);
+  for (const auto& r : t.rows) GainRowHtml(r, t, false, &h);
+  h += "</tbody></table></div>\n";
+  if (!t.has_truth) return h;
+  h += "<h3>What each subset took (ground truth)</h3>\n<div class=\"wide\"><table>\n<thead><tr><th>method</th>"
+       "<th>budget</th>";
+  for (const auto& c : TruthColumns()) h += "<th>" + XmlEscape(c) + "</th>";
+  h += "</tr></thead>\n<tbody>\n";
+  for (const auto& r : TruthRows(t)) {
+    h += "<tr>" + Td(r.label) + Td(BudgetLabel(r.budget));
+    for (const auto& text : TruthCellTexts(*r.cells)) h += Td(text);
+    h += "</tr>\n";
+  }
+  return h + "</tbody></table></div>\n<p>Shares of the picks: redundant copies (a pick whose duplicate group "
+             "already has a pick), wrong answers, paraphrases; task entropy over its maximum; the least picked "
+             "task's share over an even split; sources with a pick; mean words after the image.</p>\n";
+}
+
 std::string ResultsSection(const ReportData& d) {
   if (!d.has_results) return Section("results", "Results", Missing("No evaluation results yet."));
   const ResultsTable& t = d.table;
-  std::string h = "<div class=\"wide\"><table>\n<thead><tr><th rowspan=\"2\">method</th><th rowspan=\"2\">budget</th>";
+  std::string h = ComparisonHtml(t);
+  if (!h.empty()) h += "<h3>Relative performance (the paper's measure)</h3>\n";
+  h += "<div class=\"wide\"><table>\n<thead><tr><th rowspan=\"2\">method</th><th rowspan=\"2\">budget</th>";
   for (const auto& b : t.benchmarks) h += "<th colspan=\"2\">" + XmlEscape(b) + "</th>";
   h += "<th rowspan=\"2\">ARP</th><th rowspan=\"2\">selection ×full</th><th rowspan=\"2\">training ×full</th>"
        "<th rowspan=\"2\">total ×full</th></tr>\n<tr>";

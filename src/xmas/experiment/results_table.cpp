@@ -15,7 +15,7 @@ double Ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 // Per-run values of one row, before aggregation over seeds.
 struct RunValues {
   std::vector<double> score, rp;
-  double arp = kNaN, sel = kNaN, train = kNaN, total = kNaN;
+  double arp = kNaN, sel = kNaN, train = kNaN, total = kNaN, steps = kNaN;
 };
 
 RunValues ValuesOf(const RunResult& run, const std::vector<std::string>& benches,
@@ -39,6 +39,7 @@ RunValues ValuesOf(const RunResult& run, const std::vector<std::string>& benches
   v.sel = Ratio(run.selection_seconds, full_seconds);
   v.train = Ratio(run.train_seconds, full_seconds);
   v.total = Ratio(run.selection_seconds + run.train_seconds, full_seconds);
+  if (run.train_steps > 0) v.steps = static_cast<double>(run.train_steps);
   return v;
 }
 
@@ -61,6 +62,7 @@ ResultsRow AggregateRow(const std::string& method, double budget, const std::vec
   row.selection_rel = column([](const RunValues& r) { return r.sel; });
   row.train_rel = column([](const RunValues& r) { return r.train; });
   row.total_rel = column([](const RunValues& r) { return r.total; });
+  row.steps = column([](const RunValues& r) { return r.steps; });
   return row;
 }
 
@@ -72,10 +74,6 @@ std::string Number(double v, int decimals) {
 
 std::string BudgetText(double budget) {
   return std::fabs(budget - std::round(budget)) < 1e-9 ? Number(budget, 0) + "%" : Number(budget, 1) + "%";
-}
-
-std::string RowLabel(const ResultsRow& row) {
-  return row.seeds > 1 ? row.method + " (" + std::to_string(row.seeds) + " seeds)" : row.method;
 }
 
 void MarkdownRow(const ResultsRow& row, std::string* out) {
@@ -105,6 +103,10 @@ void CsvRow(const ResultsRow& row, std::string* out) {
 
 }  // namespace
 
+std::string RowLabel(const ResultsRow& row) {
+  return row.seeds > 1 ? row.method + " (" + std::to_string(row.seeds) + " seeds)" : row.method;
+}
+
 Cell Aggregate(const std::vector<double>& values) {
   Cell c;
   double sum = 0;
@@ -132,7 +134,8 @@ std::string FormatCell(const Cell& cell, int decimals) {
   return s;
 }
 
-ResultsTable BuildResultsTable(const std::vector<RunResult>& runs, const RunResult& full) {
+ResultsTable BuildResultsTable(const std::vector<RunResult>& runs, const RunResult& full,
+                               const TableOptions& options) {
   ResultsTable table;
   for (const auto& [name, score] : full.scores) {
     table.benchmarks.push_back(name);
@@ -162,6 +165,7 @@ ResultsTable BuildResultsTable(const std::vector<RunResult>& runs, const RunResu
       }
     }
   }
+  if (!options.baselines.empty()) AddComparisons(runs, full, options, &table);
   return table;
 }
 
@@ -175,7 +179,9 @@ std::string ArpNote(const ResultsTable& table) {
 }
 
 std::string ResultsToMarkdown(const ResultsTable& table) {
-  std::string out = "| method | budget |";
+  std::string out = ComparisonToMarkdown(table);
+  if (!out.empty()) out += "\nRelative performance (the paper's measure: RP = 100 · score / full-data score):\n\n";
+  out += "| method | budget |";
   std::string rule = "| --- | ---: |";
   for (const auto& b : table.benchmarks) {
     out += " " + b + " (RP) |";

@@ -8,6 +8,7 @@
 #include "xmas/data/dataset.h"
 #include "xmas/eval/eval_report.h"
 #include "xmas/experiment/report_builder.h"
+#include "xmas/experiment/results_inputs.h"
 #include "xmas/experiment/results_table.h"
 #include "xmas/experiment/runner_steps.h"
 #include "xmas/select/methods.h"
@@ -127,7 +128,9 @@ Status RunTargets(RunContext* ctx, Progressed* p) {
     p->pretrained_evaluated = true;
   }
   spec.stage = "finetune";
-  spec.recipe = &c.target.finetune;
+  // Equal epochs: the config's recipe; equal steps: the same max_steps for all.
+  const TrainSettings recipe = TargetFinetuneRecipe(c.target, p->dataset ? p->dataset->size() : 0);
+  spec.recipe = &recipe;
   spec.label = "target full";
   spec.out = ctx->Path("target/full");
   spec.data = ctx->data.train;
@@ -169,47 +172,97 @@ Status RunAll(RunContext* ctx, const RunnerOptions& options, Progressed* p) {
   return RunTargets(ctx, p);
 }
 
-// The results of every evaluated run, relative to the full-data target.
-Result<std::optional<ResultsTable>> Tabulate(RunContext* ctx, const Progressed& p) {
+// The ground truth of demo data (truth.json beside train.json); none otherwise
+// or when it cannot be read (a note says why).
+std::optional<select::Truth> LoadTruth(RunContext* ctx, std::vector<std::string>* notes) {
+  if (!ctx->config().data.uses_demo()) return std::nullopt;
+  std::string path = fs::path(ctx->data.train).parent_path().string() + "/truth.json";
+  auto truth = select::Truth::Load(path);
+  if (!truth.ok()) {
+    notes->push_back("no intrinsic metrics: " + truth.status().message());
+    return std::nullopt;
+  }
+  return std::move(*truth);
+}
+
+// The intrinsic metrics of select/<tag>'s subset.
+std::optional<select::TruthMetrics> SubsetTruth(RunContext* ctx, const select::Truth& truth, const std::string& tag) {
+  auto text = ReadFile(ctx->Path("select/" + tag + "/selection.json"));
+  if (!text.ok()) return std::nullopt;
+  json info = json::parse(*text, nullptr, false);
+  if (!info.is_object() || !info.contains("chosen") || !info["chosen"].is_array()) return std::nullopt;
+  std::vector<size_t> chosen = info["chosen"].get<std::vector<size_t>>();
+  for (size_t i : chosen) {
+    if (i >= truth.records.size()) return std::nullopt;
+  }
+  return select::ComputeTruthMetrics(truth, chosen);
+}
+
+// One evaluated target: scores, per-question scores, steps.
+Result<RunResult> ReadRun(RunContext* ctx, const std::string& tag, const std::string& target_run) {
+  XMAS_ASSIGN_OR_RETURN(EvalReport report, ReadScores(ctx, tag));
+  RunResult rr;
+  rr.scores = report.Scores();
+  XMAS_ASSIGN_OR_RETURN(rr.item_scores, internal::LoadItemScores(ctx->Path("eval/" + tag), report));
+  if (!target_run.empty()) rr.train_steps = internal::TrainedSteps(target_run);
+  return rr;
+}
+
+// The results of every evaluated run, relative to the full-data target, with
+// gains over the majority baselines, intrinsic metrics and CIs against random.
+Result<std::optional<ResultsTable>> Tabulate(RunContext* ctx, const Progressed& p, std::vector<std::string>* notes) {
   if (!p.full_evaluated) return std::optional<ResultsTable>();
-  XMAS_ASSIGN_OR_RETURN(EvalReport full_report, ReadScores(ctx, "full"));
-  RunResult full;
+  const ExperimentConfig& c = ctx->config();
+  const size_t n = p.dataset ? p.dataset->size() : 0;
+  std::optional<select::Truth> truth = LoadTruth(ctx, notes);
+  XMAS_ASSIGN_OR_RETURN(RunResult full, ReadRun(ctx, "full", ctx->Path("target/full")));
   full.method = "full";
-  full.scores = full_report.Scores();
   full.train_seconds = p.full_target.seconds;
-  full.examples = p.dataset ? p.dataset->size() : 0;
+  full.examples = n;
+  if (truth && truth->records.size() == n) {
+    std::vector<size_t> all(n);
+    for (size_t i = 0; i < n; ++i) all[i] = i;
+    full.truth = select::ComputeTruthMetrics(*truth, all);
+  }
   std::vector<RunResult> results;
   if (p.pretrained_evaluated) {
-    XMAS_ASSIGN_OR_RETURN(EvalReport report, ReadScores(ctx, kPretrainedTag));
-    RunResult rr;
+    XMAS_ASSIGN_OR_RETURN(RunResult rr, ReadRun(ctx, kPretrainedTag, ""));
     rr.method = kPretrainedTag;
     rr.budget = 0;
-    rr.scores = report.Scores();
     results.push_back(std::move(rr));
   }
   for (const auto& r : p.runs) {
     if (!r.evaluated) continue;
-    XMAS_ASSIGN_OR_RETURN(EvalReport report, ReadScores(ctx, r.tag));
-    RunResult rr;
+    XMAS_ASSIGN_OR_RETURN(RunResult rr, ReadRun(ctx, r.tag, ctx->Path("target/" + r.tag)));
     rr.method = r.method;
     rr.budget = r.budget;
     rr.seed = r.seed;
-    rr.scores = report.Scores();
     rr.selection_seconds = r.select.seconds + (r.needs_proxy ? p.proxy_seconds : 0);
     rr.train_seconds = r.target.seconds;
+    if (truth) rr.truth = SubsetTruth(ctx, *truth, r.tag);
     results.push_back(std::move(rr));
   }
-  return std::optional<ResultsTable>(BuildResultsTable(results, full));
+  TableOptions options;
+  auto baselines = internal::LoadBaselines(ctx->data.bench, c.eval.limit);
+  if (baselines.ok()) {
+    options.baselines = std::move(*baselines);
+  } else {
+    notes->push_back("no majority-answer baselines: " + baselines.status().message());
+  }
+  options.compute_note = DescribeCompute(c.target, n);
+  return std::optional<ResultsTable>(BuildResultsTable(results, full, options));
 }
 
 Status WriteOutputs(RunContext* ctx, const Progressed& p, const Status& run_status, ExperimentOutcome* out) {
-  XMAS_ASSIGN_OR_RETURN(std::optional<ResultsTable> table, Tabulate(ctx, p));
   out->notes = p.notes;
+  XMAS_ASSIGN_OR_RETURN(std::optional<ResultsTable> table, Tabulate(ctx, p, &out->notes));
   if (!run_status.ok()) out->notes.push_back("stopped early: " + run_status.message());
   if (table) {
     out->results_markdown = ResultsToMarkdown(*table);
     out->results_md_path = ctx->Path("results.md");
     out->results_csv_path = ctx->Path("results.csv");
+    out->results_json_path = ctx->Path("results.json");
+    XMAS_RETURN_IF_ERROR(WriteFileAtomic(out->results_json_path, ResultsToJson(*table).dump(2) + "\n"));
     XMAS_RETURN_IF_ERROR(WriteFileAtomic(out->results_md_path, "# " + ctx->config().name + "\n\n" +
                                                                    out->results_markdown));
     XMAS_RETURN_IF_ERROR(WriteFileAtomic(out->results_csv_path, ResultsToCsv(*table)));

@@ -9,7 +9,7 @@
 //   target      pretraining once, then fine-tuning on every subset and on the
 //               full data
 //   eval        every target model on every benchmark (evaluator.h)
-//   results     results.md / results.csv (results_table.h), report.html
+//   results     results.md / results.csv / results.json (results_table.h), report.html
 //
 // Every step is cached (step_cache.h): rerunning the same config does no
 // work, an interrupted run resumes at the step that was cut short, and adding
@@ -37,7 +37,7 @@ struct RunnerOptions {
 struct ExperimentOutcome {
   std::string out_dir;
   std::string results_markdown;  // the table (empty when nothing was evaluated)
-  std::string results_md_path, results_csv_path, report_path;
+  std::string results_md_path, results_csv_path, results_json_path, report_path;
   std::vector<std::string> notes;  // what was skipped and why
   int steps_run = 0;               // steps executed by this invocation
   int steps_cached = 0;            // steps whose stored output was reused

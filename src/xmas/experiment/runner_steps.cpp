@@ -53,6 +53,7 @@ Status PrepareData(RunContext* ctx) {
     key.Setting("size", d.demo_size).Setting("seed", json(d.demo_seed));
     key.Setting("scale", json(d.demo_scale)).Setting("image_size", json(d.demo_image_size));
     if (d.demo_bench_scale > 0) key.Setting("bench_scale", json(d.demo_bench_scale));
+    if (d.demo_pretrain_scale > 0) key.Setting("pretrain_scale", json(d.demo_pretrain_scale));
     XMAS_ASSIGN_OR_RETURN(ctx->data.stamp, ctx->Run("demo data", dir, key, [&]() -> Status {
       demodata::DemoDataOptions o;
       o.out_dir = dir;
@@ -60,6 +61,7 @@ Status PrepareData(RunContext* ctx) {
       o.seed = d.demo_seed;
       o.scale_counts = d.demo_scale;
       o.bench_scale = d.demo_bench_scale;
+      o.pretrain_scale = d.demo_pretrain_scale;
       o.image_size = static_cast<int>(d.demo_image_size);
       o.overwrite = true;
       return demodata::GenerateDemoData(o);
