@@ -1,6 +1,7 @@
 // Issue 17: trajectory normalisation, duplicate-aware sampling, the
 // stratified order, the default cluster count, centred embeddings and the
 // explain view.
+#include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <set>
@@ -162,6 +163,48 @@ TEST(Embeddings, CentringRemovesTheSharedDirection) {
   PrepareEmbedding(&m, o);
   EXPECT_NEAR(Dot(m.row(0), m.row(1), 2), -1.0f, 1e-6);
   EXPECT_EQ(m.row(2)[0], 0.f);  // a zero row stays zero
+}
+
+}  // namespace
+}  // namespace xmas::select
+
+namespace xmas::select {
+namespace {
+
+TEST(TextQuota, TheRandomClusterGetsItsShareOfTheBudget) {
+  // 90 examples in 9 image clusters of 10, and 10 text-only ones (id 99).
+  std::vector<int64_t> cluster;
+  for (int c = 0; c < 9; ++c) cluster.insert(cluster.end(), 10, c);
+  cluster.insert(cluster.end(), 10, 99);
+  std::vector<double> score(cluster.size(), 0.0);
+  BalancedOptions o;
+  o.budget = 50;
+  auto text_picks = [&](const BalancedResult& r) {
+    return std::count_if(r.chosen.begin(), r.chosen.end(), [&](size_t e) { return cluster[e] == 99; });
+  };
+  EXPECT_EQ(text_picks(BalancedSample(cluster, score, 99, o)), 5);  // one cluster of 10: 50/10
+  o.budget = 20;
+  EXPECT_EQ(text_picks(BalancedSample(cluster, score, 99, o)), 2);
+  o.random_cluster_share = true;  // 10% of the examples: 10% of the budget
+  o.budget = 50;
+  BalancedResult r = BalancedSample(cluster, score, 99, o);
+  EXPECT_EQ(text_picks(r), 5);
+  EXPECT_EQ(r.visits.front().cluster, 99);
+  EXPECT_EQ(r.chosen.size(), 50u);
+  // With many image clusters the paper's rule starves the text-only ones.
+  std::vector<int64_t> many;
+  for (int c = 0; c < 90; ++c) many.insert(many.end(), 10, c);
+  many.insert(many.end(), 100, 999);
+  std::vector<double> zero(many.size(), 0.0);
+  o.budget = 300;
+  BalancedResult share = BalancedSample(many, zero, 999, o);
+  o.random_cluster_share = false;
+  BalancedResult paper = BalancedSample(many, zero, 999, o);
+  auto picks = [&](const BalancedResult& x) {
+    return std::count_if(x.chosen.begin(), x.chosen.end(), [&](size_t e) { return many[e] == 999; });
+  };
+  EXPECT_EQ(picks(share), 30);
+  EXPECT_EQ(picks(paper), 4);  // 300 / 91 and the rounding left over
 }
 
 }  // namespace

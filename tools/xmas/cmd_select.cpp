@@ -22,7 +22,7 @@ struct Args {
   // The enums as typed; they start as the names of SelectOptions' defaults.
   std::string compat = xmas::NameOf(xmas::select::kCompatNames, o.compat);
   std::string within;  // "" = the mode's: official stability, else SelectOptions'
-  std::string normalize, dedup;  // likewise ("" = official none, else SelectOptions')
+  std::string normalize, dedup, text_quota;  // likewise ("" = official none, else SelectOptions')
   std::string embeddings = xmas::NameOf(xmas::select::kEmbedNormNames, o.embed_norm);
   std::string order = xmas::NameOf(xmas::select::kOutputOrderNames, o.order);
   std::string indices_out, ids_out;
@@ -75,11 +75,12 @@ xmas::Status Run(Args& a) {
   a.o.keep_all_k = a.features == "all";
   const bool official = a.o.compat == Compat::kOfficial;
   if (official && (a.o.keep_all_k || a.o.standardize || !a.within.empty() || !a.normalize.empty() ||
-                   !a.dedup.empty())) {
+                   !a.dedup.empty() || !a.text_quota.empty())) {
     return xmas::Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize, "
-                               "--within, --normalize or --dedup");
+                               "--within, --normalize, --dedup or --text-quota");
   }
   if (official) a.o.within = Within::kStability, a.o.normalize = Normalize::kNone, a.o.dedup = Dedup::kNone;
+  if (!a.text_quota.empty()) a.o.text_share = a.text_quota == "share";
   if (!a.within.empty()) {
     XMAS_ASSIGN_OR_RETURN(a.o.within, xmas::ParseEnum(kWithinNames, a.within, "--within"));
   }
@@ -132,6 +133,9 @@ void AddSelect(CLI::App& app) {
                   "none, key (same id and image), trajectory (key, or equal trajectories); default ") +
                   xmas::NameOf(xmas::select::kDedupNames, o.dedup) + ", official none")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kDedupNames)));
+  cmd->add_option("--text-quota", a->text_quota, "xmas: the text-only examples' quota: share (their share of the "
+                  "data; default) or cluster (one cluster among the image clusters, as the authors; official)")
+      ->check(CLI::IsMember({"share", "cluster"}));
   cmd->add_flag("--explain", o.explain, "Print (and report) per cluster: size, quota, taken, skipped duplicates; "
                 "with --truth also mean length and task mix, and how the features relate to length and task");
   cmd->add_option("--top-k", o.top_k, "Singular values per checkpoint (default: from the files)");

@@ -149,6 +149,17 @@ BalancedResult BalancedSample(const std::vector<int64_t>& cluster_of,
   Groups groups(options.group);
   std::vector<uint8_t> chosen(cluster_of.size(), 0);
   size_t remaining = std::min(options.budget, cluster_of.size());
+  const auto random_at = std::find_if(visit.begin(), visit.end(), [&](size_t c) { return ids[c] == random_cluster; });
+  if (options.random_cluster_share && random_at != visit.end()) {
+    std::vector<size_t>& m = members[*random_at];
+    const auto share = static_cast<unsigned __int128>(remaining) * m.size() / cluster_of.size();
+    ClusterVisit v{random_cluster, m.size(), static_cast<size_t>(share), 0};
+    OrderMembers(&m, groups.Active() ? m.size() : std::min(v.quota, m.size()), true, options, score, &rng);
+    TakeInOrder(m, &v, &groups, &chosen, &result);
+    remaining -= v.taken;
+    result.visits.push_back(v);
+    visit.erase(random_at);
+  }
   for (size_t i = 0; i < visit.size(); ++i) {
     std::vector<size_t>& m = members[visit[i]];
     ClusterVisit v{ids[visit[i]], m.size(), remaining / (visit.size() - i), 0};

@@ -33,6 +33,12 @@ struct BalancedOptions {
   // Duplicate group of every example (same size as cluster_of), or nullptr:
   // no example is skipped. Group ids are any int64; -1 = in no group.
   const std::vector<int64_t>* group = nullptr;
+  // Visit the random cluster first with quota = budget × its share of the
+  // examples (what a uniform sample gives it), instead of as one cluster
+  // among the others: text-only examples have no trajectory to balance, and
+  // as one of K + 1 clusters they get 1/(K + 1) of the budget whatever
+  // their number. Off in official mode.
+  bool random_cluster_share = false;
 };
 
 struct ClusterVisit {

@@ -100,6 +100,7 @@ Status WriteReport(const data::DatasetIndex& ds, const SelectOptions& o, const S
                    {"top_k", o.top_k}, {"keep_all_k", o.keep_all_k},
                    {"standardize", o.standardize}, {"official_format", o.official_format},
                    {"normalize", NameOf(kNormalizeNames, o.normalize)}, {"dedup", NameOf(kDedupNames, o.dedup)},
+                   {"text_share", o.text_share},
                    {"within", NameOf(kWithinNames, o.within)}, {"embeddings", NameOf(kEmbedNormNames, o.embed_norm)}};
   r["details"] = s.details;
   json ids = json::array();

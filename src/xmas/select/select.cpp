@@ -56,6 +56,7 @@ Status SetOptionFromJson(const std::string& key, const nlohmann::json& v, Select
   else if (key == "iterations" && num) o->kmeans.iterations = v.get<int>();
   else if (key == "tolerance" && num) o->kmeans.tolerance = v.get<double>();
   else if (key == "standardize" && v.is_boolean()) o->standardize = v.get<bool>();
+  else if (key == "text_share" && v.is_boolean()) o->text_share = v.get<bool>();
   else if (key == "normalize" && v.is_string()) return ParseInto(kNormalizeNames, v, "normalize", &o->normalize);
   else if (key == "dedup" && v.is_string()) return ParseInto(kDedupNames, v, "dedup", &o->dedup);
   else if (key == "within" && v.is_string()) return ParseInto(kWithinNames, v, "within", &o->within);

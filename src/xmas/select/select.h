@@ -65,8 +65,11 @@ struct SelectOptions {
   int top_k = 0;            // 0 = from the files / store
   // xmas, default mode (official: always none / none): the trajectory
   // normalisation (trajectories.h) and the duplicate-aware sampling.
-  Normalize normalize = Normalize::kShape;
+  Normalize normalize = Normalize::kResidual;
   Dedup dedup = Dedup::kTrajectory;
+  // The text-only examples' quota: their share of the data (true), or that
+  // of one cluster among the image clusters, as the authors (false).
+  bool text_share = true;
   // k-means clusters of every method that clusters (xmas, s2l, semdedup,
   // coincide); 0 = DefaultClusters (official: 1000).
   int clusters = 0;

@@ -173,6 +173,7 @@ Result<Selection> SelectByTrajectories(const MethodInput& in, bool loss) {
   bo.numpy_order = official;
   bo.python_random = official;
   bo.top_up = !official;
+  bo.random_cluster_share = !official && !loss && o.text_share;
   bo.seed = o.seed;
   std::vector<int64_t> group_of_example;  // groups are per record; examples may be in key order
   for (size_t e = 0; e < m && !group.empty(); ++e) group_of_example.push_back(group[record_of_example[e]]);
@@ -209,6 +210,7 @@ Result<Selection> SelectByTrajectories(const MethodInput& in, bool loss) {
                  {"within", NameOf(kWithinNames, within)},
                  {"normalize", NameOf(kNormalizeNames, normalize)},
                  {"dedup", NameOf(kDedupNames, dedup)},
+                 {"text_only_quota", bo.random_cluster_share ? "share" : "one cluster"},
                  {"duplicate_groups_merged_by_trajectory", merged},
                  {"duplicates_skipped", skipped},
                  {"topped_up_duplicates", b.topped_up_duplicates}};
