@@ -68,9 +68,11 @@ Trajectories Rows(const std::vector<std::vector<float>>& rows) {
 }
 
 TEST(Dedup, EqualTrajectoriesJoinOneGroup) {
-  Trajectories t = Rows({{1, 2, 3}, {5, 1, 1}, {1, 2, 3.00001f}, {1, 2, 3.1f}});
-  std::vector<int64_t> group = {0, 1, 2, 3};
-  EXPECT_EQ(MergeEqualTrajectories(t, {0, 1, 2, 3}, 1e-4, &group), 1u);
+  // Row 4 is row 0 times 1.5: proportional is not equal.
+  Trajectories t = Rows({{1, 2, 3}, {5, 1, 1}, {1, 2, 3.00001f}, {1, 2, 3.1f}, {1.5f, 3, 4.5f}});
+  std::vector<int64_t> group = {0, 1, 2, 3, 4};
+  EXPECT_EQ(MergeEqualTrajectories(t, {0, 1, 2, 3, 4}, 1e-4, &group), 1u);
+  EXPECT_NE(group[4], group[0]);
   EXPECT_EQ(group[0], group[2]);
   EXPECT_NE(group[0], group[3]);
   EXPECT_NE(group[0], group[1]);
@@ -205,6 +207,58 @@ TEST(TextQuota, TheRandomClusterGetsItsShareOfTheBudget) {
   };
   EXPECT_EQ(picks(share), 30);
   EXPECT_EQ(picks(paper), 4);  // 300 / 91 and the rounding left over
+}
+
+}  // namespace
+}  // namespace xmas::select
+
+namespace xmas::select {
+namespace {
+
+// End to end through Select: records 20..39 repeat the trajectories of
+// 0..19 (copies with other ids). The default mode takes no pair twice; the
+// paper's order on raw values takes the copies side by side.
+TEST(DefaultMode, CopiesWithOtherIdsAreSkipped) {
+  testing::TempDir d;
+  const size_t images = 40, steps = 3, k = 2;
+  const auto keys = testing::WriteDataset(d / "data.json", images, 0);
+  std::vector<std::vector<float>> svd(steps, std::vector<float>(images * k));
+  for (size_t s = 0; s < steps; ++s) {
+    for (size_t i = 0; i < images; ++i) {
+      const size_t base = i % 20;
+      svd[s][i * k] = 1.f + 0.1f * base + 0.05f * s * (base % 3);
+      svd[s][i * k + 1] = 0.5f + 0.01f * base * s;
+    }
+  }
+  testing::WriteStore(d / "store", keys, images, svd, static_cast<int>(k));
+  auto ds = data::DatasetIndex::Load(d / "data.json");
+  ASSERT_TRUE(ds.ok()) << ds.status().message();
+  SelectOptions o;
+  o.trajectories = d / "store";
+  o.budget = *Budget::Parse("10");
+  o.clusters = 2;
+  auto pairs_taken = [](const Selection& s) {
+    std::set<size_t> base;
+    for (size_t i : s.chosen) base.insert(i % 20);
+    return s.chosen.size() - base.size();
+  };
+  auto sel = Select(*ds, o);
+  ASSERT_TRUE(sel.ok()) << sel.status().message();
+  EXPECT_EQ(sel->chosen.size(), 10u);
+  EXPECT_EQ(pairs_taken(*sel), 0u);
+  EXPECT_EQ(sel->details["duplicate_groups_merged_by_trajectory"], 20);
+  o.within = Within::kStability;  // copies sit side by side in this order
+  sel = Select(*ds, o);
+  ASSERT_TRUE(sel.ok());
+  EXPECT_EQ(pairs_taken(*sel), 0u);
+  size_t skipped = 0;
+  for (const auto& v : sel->visits) skipped += v.skipped;
+  EXPECT_GT(skipped, 0u);
+  o.dedup = Dedup::kNone;
+  o.normalize = Normalize::kNone;
+  sel = Select(*ds, o);
+  ASSERT_TRUE(sel.ok());
+  EXPECT_GT(pairs_taken(*sel), 0u);
 }
 
 }  // namespace

@@ -19,13 +19,17 @@ struct Unions {
   void Join(int64_t a, int64_t b) { parent[Find(a)] = Find(b); }
 };
 
-// The row's values rounded to multiples of tolerance × its mean |value|, as bytes.
+// The row's values rounded to multiples of tolerance × its mean |value|, and
+// that mean's log rounded to multiples of tolerance, as bytes.
 std::string QuantizedRow(const Trajectories& t, size_t r, double tolerance) {
   const float* x = t.row(r);
   double scale = 0;
   for (size_t c = 0; c < t.width(); ++c) scale += std::fabs(x[c]);
   scale = scale / static_cast<double>(t.width()) * tolerance;
-  std::string key;
+  // The values relative to the mean are blind to scale: the mean's own
+  // bucket (log scale, same tolerance) tells proportional rows apart.
+  const int64_t magnitude = scale > 0 ? std::llround(std::log(scale) / tolerance) : 0;
+  std::string key(reinterpret_cast<const char*>(&magnitude), sizeof magnitude);
   for (size_t c = 0; c < t.width(); ++c) {
     const int64_t q = scale > 0 ? std::llround(x[c] / scale) : 0;
     key.append(reinterpret_cast<const char*>(&q), sizeof q);
