@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
+#include "xmas/select/baseline_util.h"
 #include "xmas/select/kmeans.h"
 #include "xmas/select/select.h"
 #include "xmas/util/atomic_file.h"
@@ -173,12 +174,12 @@ TEST_F(BaselineTest, KMeansToleranceReachesEveryClusteringMethod) {
   });
   auto ds = data::DatasetIndex::Load(d_ / "data.json");
   ASSERT_TRUE(ds.ok()) << ds.status().message();
-  std::vector<float> unit = e;  // semdedup clusters the unit rows
-  for (size_t i = 0; i < n; ++i) {
-    double s = 0;
-    for (size_t j = 0; j < d; ++j) s += double(unit[i * d + j]) * unit[i * d + j];
-    for (size_t j = 0; j < d; ++j) unit[i * d + j] = static_cast<float>(unit[i * d + j] / std::sqrt(s));
-  }
+  traj::FeatureMatrix unit;  // semdedup clusters the centred unit rows (issue 17)
+  unit.rows = n;
+  unit.cols = d;
+  unit.values = e;
+  SelectOptions centred;
+  PrepareEmbedding(&unit, centred);
   for (const char* method : {"semdedup", "coincide"}) {
     std::vector<int64_t> clusters[2];
     for (int t = 0; t < 2; ++t) {
@@ -197,7 +198,7 @@ TEST_F(BaselineTest, KMeansToleranceReachesEveryClusteringMethod) {
       ko.k = 12;
       ko.seed = 3;
       ko.tolerance = o.kmeans.tolerance;
-      auto want = KMeans(unit.data(), n, d, ko);
+      auto want = KMeans(unit.values.data(), n, d, ko);
       ASSERT_TRUE(want.ok());
       EXPECT_EQ(clusters[t], std::vector<int64_t>(want->assignment.begin(), want->assignment.end()))
           << "tolerance " << o.kmeans.tolerance;

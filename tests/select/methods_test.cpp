@@ -104,8 +104,10 @@ TEST(Methods, KMeansFor) {
   o.kmeans.max_points_per_centroid = 9;
   o.seed = 99;
   o.threads = 3;
+  // DefaultClusters (issue 17): round(sqrt(N/2)), at most budget/20; it was N/665 = 7.
   KMeansOptions k = KMeansFor(o, 665 * 7);
-  EXPECT_EQ(k.k, 7);
+  EXPECT_EQ(k.k, 48);
+  EXPECT_EQ(KMeansFor(o, 665 * 7, 140).k, 7);
   EXPECT_EQ(k.iterations, 17);
   EXPECT_EQ(k.tolerance, 0.25);
   EXPECT_EQ(k.max_points_per_centroid, 9);

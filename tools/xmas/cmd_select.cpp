@@ -1,12 +1,14 @@
 // `xmas select`: choose a training subset with XMAS or a baseline.
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <numeric>
 
 #include "command.h"
 #include "xmas/data/selection_list.h"
+#include "xmas/select/explain.h"
 #include "xmas/select/methods.h"
 #include "xmas/select/select.h"
 #include "xmas/util/atomic_file.h"
@@ -19,17 +21,24 @@ struct Args {
   std::string budget, features = "sum";
   // The enums as typed; they start as the names of SelectOptions' defaults.
   std::string compat = xmas::NameOf(xmas::select::kCompatNames, o.compat);
-  std::string within = xmas::NameOf(xmas::select::kWithinNames, o.within);
+  std::string within;  // "" = the mode's: official stability, else SelectOptions'
+  std::string normalize, dedup, text_quota;  // likewise ("" = official none, else SelectOptions')
+  std::string embeddings = xmas::NameOf(xmas::select::kEmbedNormNames, o.embed_norm);
   std::string order = xmas::NameOf(xmas::select::kOutputOrderNames, o.order);
   std::string indices_out, ids_out;
 };
+
+// The report as JSON (what --indices-out, --ids-out and --explain read back).
+nlohmann::json ReadReport(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return nlohmann::json::parse(in, nullptr, false);
+}
 
 // --indices-out / --ids-out: the chosen records' indices (file order) and
 // ids, from the report's chosen_indices / chosen_ids (docs/formats.md).
 xmas::Status WriteLists(const Args& a) {
   if (a.indices_out.empty() && a.ids_out.empty()) return xmas::Status::Ok();
-  std::ifstream in(a.o.report, std::ios::binary);
-  nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  const nlohmann::json report = ReadReport(a.o.report);
   if (report.is_discarded() || !report.contains("chosen_indices") || !report.contains("chosen_ids")) {
     return xmas::Status::Internal(a.o.report + ": cannot read chosen_indices / chosen_ids back");
   }
@@ -45,24 +54,51 @@ xmas::Status WriteLists(const Args& a) {
   return xmas::Status::Ok();
 }
 
+// --explain: the report's per-cluster view as a table on stdout.
+xmas::Status PrintExplain(const Args& a) {
+  if (!a.o.explain) return xmas::Status::Ok();
+  const nlohmann::json report = ReadReport(a.o.report);
+  if (report.is_discarded() || !report.contains("explain")) {
+    return xmas::Status::Internal(a.o.report + ": cannot read explain back");
+  }
+  std::cout << xmas::select::ExplainTable(report["explain"]);
+  if (report.contains("feature_diagnostics")) std::cout << report["feature_diagnostics"].dump(1) << "\n";
+  return xmas::Status::Ok();
+}
+
 xmas::Status Run(Args& a) {
   using namespace xmas::select;
   XMAS_ASSIGN_OR_RETURN(a.o.budget, Budget::Parse(a.budget));
   XMAS_ASSIGN_OR_RETURN(a.o.compat, xmas::ParseEnum(kCompatNames, a.compat, "--compat"));
-  XMAS_ASSIGN_OR_RETURN(a.o.within, xmas::ParseEnum(kWithinNames, a.within, "--within"));
   XMAS_ASSIGN_OR_RETURN(a.o.order, xmas::ParseEnum(kOutputOrderNames, a.order, "--order"));
+  XMAS_ASSIGN_OR_RETURN(a.o.embed_norm, xmas::ParseEnum(kEmbedNormNames, a.embeddings, "--embeddings"));
   a.o.keep_all_k = a.features == "all";
-  if (a.o.compat == Compat::kOfficial && (a.o.keep_all_k || a.o.standardize || a.o.within != Within::kStability)) {
-    return xmas::Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize or --within");
+  const bool official = a.o.compat == Compat::kOfficial;
+  if (official && (a.o.keep_all_k || a.o.standardize || !a.within.empty() || !a.normalize.empty() ||
+                   !a.dedup.empty() || !a.text_quota.empty())) {
+    return xmas::Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize, "
+                               "--within, --normalize, --dedup or --text-quota");
+  }
+  if (official) a.o.within = Within::kStability, a.o.normalize = Normalize::kNone, a.o.dedup = Dedup::kNone;
+  if (!a.text_quota.empty()) a.o.text_share = a.text_quota == "share";
+  if (!a.within.empty()) {
+    XMAS_ASSIGN_OR_RETURN(a.o.within, xmas::ParseEnum(kWithinNames, a.within, "--within"));
+  }
+  if (!a.normalize.empty()) {
+    XMAS_ASSIGN_OR_RETURN(a.o.normalize, xmas::ParseEnum(kNormalizeNames, a.normalize, "--normalize"));
+  }
+  if (!a.dedup.empty()) {
+    XMAS_ASSIGN_OR_RETURN(a.o.dedup, xmas::ParseEnum(kDedupNames, a.dedup, "--dedup"));
   }
   for (const std::string* out : {&a.indices_out, &a.ids_out}) {
     if (!out->empty()) XMAS_RETURN_IF_ERROR(xmas::CheckOutputIsNotInput(*out, {a.o.data, a.o.trajectories, a.o.output}));
   }
-  if (!(a.indices_out.empty() && a.ids_out.empty())) {
+  if (!(a.indices_out.empty() && a.ids_out.empty()) || a.o.explain) {
     a.o.report = xmas::select::ReportPath(a.o);  // made explicit so WriteLists can read it back
   }
   XMAS_RETURN_IF_ERROR(RunSelect(a.o));
-  return WriteLists(a);
+  XMAS_RETURN_IF_ERROR(WriteLists(a));
+  return PrintExplain(a);
 }
 
 void AddSelect(CLI::App& app) {
@@ -89,8 +125,22 @@ void AddSelect(CLI::App& app) {
       ->check(CLI::IsMember({"sum", "all"}))
       ->capture_default_str();
   cmd->add_flag("--standardize", o.standardize, "z-score every trajectory dimension before k-means");
+  cmd->add_option("--normalize", a->normalize, std::string("xmas trajectories: none (the authors' raw sum), shape (each divided "
+                  "by its mean) or residual (log, magnitude regressed out); default ") +
+                  xmas::NameOf(xmas::select::kNormalizeNames, o.normalize) + ", official none")
+      ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kNormalizeNames)));
+  cmd->add_option("--dedup", a->dedup, std::string("xmas: skip copies of a picked record until every cluster is exhausted: "
+                  "none, key (same id and image), trajectory (key, or equal trajectories); default ") +
+                  xmas::NameOf(xmas::select::kDedupNames, o.dedup) + ", official none")
+      ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kDedupNames)));
+  cmd->add_option("--text-quota", a->text_quota, "xmas: the text-only examples' quota: share (their share of the "
+                  "data; default) or cluster (one cluster among the image clusters, as the authors; official)")
+      ->check(CLI::IsMember({"share", "cluster"}));
+  cmd->add_flag("--explain", o.explain, "Print (and report) per cluster: size, quota, taken, skipped duplicates; "
+                "with --truth also mean length and task mix, and how the features relate to length and task");
   cmd->add_option("--top-k", o.top_k, "Singular values per checkpoint (default: from the files)");
-  cmd->add_option("--clusters", o.clusters, "k-means clusters (default N/665 in [1, 1000]; official 1000)");
+  cmd->add_option("--clusters", o.clusters, "k-means clusters (default round(sqrt(N/2)), at most budget/20, "
+                  "in [2, 1000]; official 1000)");
   cmd->add_option("--iterations", o.kmeans.iterations, "k-means iterations at most (official: exactly)")
       ->capture_default_str();
   cmd->add_option("--tolerance", o.kmeans.tolerance,
@@ -99,9 +149,10 @@ void AddSelect(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed for k-means and every random choice (official mode: "
                   "only the text-only draw, as random.seed; FAISS keeps its 1234)")->capture_default_str();
-  cmd->add_option("--within", a->within, "Order inside clusters: stability, random, centroid")
-      ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kWithinNames)))
-      ->capture_default_str();
+  cmd->add_option("--within", a->within, std::string("Order inside clusters: stability (most stable first), random, centroid, "
+                  "stratified (spread over the stability range); default ") +
+                  xmas::NameOf(xmas::select::kWithinNames, o.within) + ", official stability")
+      ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kWithinNames)));
   cmd->add_option("--order", a->order, "Subset order: auto (dataset; official: sampling), dataset, sampling")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kOutputOrderNames)))
       ->capture_default_str();
@@ -114,6 +165,10 @@ void AddSelect(CLI::App& app) {
   cmd->add_option("--knn", o.knn, "d2-pruning: neighbours in the graph")->capture_default_str();
   cmd->add_option("--gamma", o.gamma, "d2-pruning / coincide kernel width")->capture_default_str();
   cmd->add_option("--temperature", o.temperature, "coincide: softmax temperature")->capture_default_str();
+  cmd->add_option("--embeddings", a->embeddings, "semdedup/d2-pruning/coincide/clip-score: raw, or centred on "
+                  "the data's mean before the unit scaling")
+      ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kEmbedNormNames)))
+      ->capture_default_str();
   xmas::cli::SetAction(cmd, [a] { return Run(*a); });
 }
 XMAS_COMMAND("select", AddSelect);

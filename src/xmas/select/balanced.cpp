@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_set>
 
 #include "xmas/select/numpy_compat.h"
 #include "xmas/select/python_random.h"
@@ -50,6 +51,83 @@ std::vector<size_t> VisitOrder(const std::vector<std::vector<size_t>>& members, 
   return order;
 }
 
+// The duplicate groups that already have a pick.
+class Groups {
+ public:
+  explicit Groups(const std::vector<int64_t>* group) : group_(group) {}
+  bool Active() const { return group_ != nullptr; }
+  bool Taken(size_t e) const { return group_ && (*group_)[e] >= 0 && taken_.count((*group_)[e]); }
+  void Take(size_t e) {
+    if (group_ && (*group_)[e] >= 0) taken_.insert((*group_)[e]);
+  }
+
+ private:
+  const std::vector<int64_t>* group_;
+  std::unordered_set<int64_t> taken_;
+};
+
+// Puts a cluster's members in preference order: at least the first `need`
+// (the random cluster a seeded sample, the others lowest score first).
+void OrderMembers(std::vector<size_t>* m, size_t need, bool random, const BalancedOptions& o,
+                  const std::vector<double>& score, Rng* rng) {
+  if (random && o.python_random) {
+    std::vector<size_t> picked;
+    for (size_t j : PythonRandom(o.seed).Sample(m->size(), need)) picked.push_back((*m)[j]);
+    std::copy(picked.begin(), picked.end(), m->begin());  // only the first `need` are read
+  } else if (random) {
+    rng->SampleToFront(m, need);
+  } else {
+    std::partial_sort(m->begin(), m->begin() + need, m->end(), ScoreLess{score});
+  }
+}
+
+// Takes up to `quota` of the ordered members `m`, passing over (and
+// counting) those whose group already has a pick.
+void TakeInOrder(const std::vector<size_t>& m, ClusterVisit* v, Groups* groups,
+                 std::vector<uint8_t>* chosen, BalancedResult* result) {
+  for (size_t j = 0; j < m.size() && v->taken < v->quota; ++j) {
+    if (groups->Taken(m[j])) {
+      ++v->skipped;
+      continue;
+    }
+    groups->Take(m[j]);
+    result->chosen.push_back(m[j]);
+    (*chosen)[m[j]] = 1;
+    ++v->taken;
+  }
+}
+
+// Fills the budget left with the unchosen examples: the best scored first,
+// then the random cluster's in a seeded order; members of a group with a
+// pick only after every other.
+void TopUp(const std::vector<int64_t>& cluster_of, const std::vector<double>& score, int64_t random_cluster,
+           size_t remaining, const std::vector<uint8_t>& chosen, Groups* groups, Rng* rng,
+           BalancedResult* result) {
+  std::vector<size_t> rest, rest_random;
+  for (size_t i = 0; i < cluster_of.size(); ++i) {
+    if (!chosen[i]) (cluster_of[i] == random_cluster ? rest_random : rest).push_back(i);
+  }
+  std::sort(rest.begin(), rest.end(), ScoreLess{score});
+  rng->SampleToFront(&rest_random, rest_random.size());
+  rest.insert(rest.end(), rest_random.begin(), rest_random.end());
+  std::vector<size_t> later;  // duplicates, in the same order
+  for (size_t e : rest) {
+    if (result->topped_up == remaining) break;
+    if (groups->Taken(e)) {
+      later.push_back(e);
+      continue;
+    }
+    groups->Take(e);
+    result->chosen.push_back(e);
+    ++result->topped_up;
+  }
+  for (size_t j = 0; j < later.size() && result->topped_up < remaining; ++j) {
+    result->chosen.push_back(later[j]);
+    ++result->topped_up;
+    ++result->topped_up_duplicates;
+  }
+}
+
 }  // namespace
 
 BalancedResult BalancedSample(const std::vector<int64_t>& cluster_of,
@@ -68,38 +146,32 @@ BalancedResult BalancedSample(const std::vector<int64_t>& cluster_of,
     }
   }
   Rng rng(options.seed);
+  Groups groups(options.group);
   std::vector<uint8_t> chosen(cluster_of.size(), 0);
   size_t remaining = std::min(options.budget, cluster_of.size());
+  const auto random_at = std::find_if(visit.begin(), visit.end(), [&](size_t c) { return ids[c] == random_cluster; });
+  if (options.random_cluster_share && random_at != visit.end()) {
+    std::vector<size_t>& m = members[*random_at];
+    const auto share = static_cast<unsigned __int128>(remaining) * m.size() / cluster_of.size();
+    ClusterVisit v{random_cluster, m.size(), static_cast<size_t>(share), 0};
+    OrderMembers(&m, groups.Active() ? m.size() : std::min(v.quota, m.size()), true, options, score, &rng);
+    TakeInOrder(m, &v, &groups, &chosen, &result);
+    remaining -= v.taken;
+    result.visits.push_back(v);
+    visit.erase(random_at);
+  }
   for (size_t i = 0; i < visit.size(); ++i) {
     std::vector<size_t>& m = members[visit[i]];
     ClusterVisit v{ids[visit[i]], m.size(), remaining / (visit.size() - i), 0};
-    v.taken = std::min(v.quota, m.size());
-    if (v.cluster == random_cluster && options.python_random) {
-      std::vector<size_t> picked;
-      for (size_t j : PythonRandom(options.seed).Sample(m.size(), v.taken)) picked.push_back(m[j]);
-      std::copy(picked.begin(), picked.end(), m.begin());  // only the first `taken` are read
-    } else if (v.cluster == random_cluster) {
-      rng.SampleToFront(&m, v.taken);
-    } else {
-      std::partial_sort(m.begin(), m.begin() + v.taken, m.end(), ScoreLess{score});
-    }
-    for (size_t j = 0; j < v.taken; ++j) {
-      result.chosen.push_back(m[j]);
-      chosen[m[j]] = 1;
-    }
+    // Without groups only the first min(quota, size) are ever read.
+    const size_t need = groups.Active() ? m.size() : std::min(v.quota, m.size());
+    OrderMembers(&m, need, v.cluster == random_cluster, options, score, &rng);
+    TakeInOrder(m, &v, &groups, &chosen, &result);
     remaining -= v.taken;
     result.visits.push_back(v);
   }
   if (options.top_up && remaining > 0) {
-    std::vector<size_t> rest, rest_random;
-    for (size_t i = 0; i < cluster_of.size(); ++i) {
-      if (!chosen[i]) (cluster_of[i] == random_cluster ? rest_random : rest).push_back(i);
-    }
-    std::sort(rest.begin(), rest.end(), ScoreLess{score});
-    rng.SampleToFront(&rest_random, rest_random.size());
-    rest.insert(rest.end(), rest_random.begin(), rest_random.end());
-    for (size_t j = 0; j < remaining && j < rest.size(); ++j) result.chosen.push_back(rest[j]);
-    result.topped_up = std::min(remaining, rest.size());
+    TopUp(cluster_of, score, random_cluster, remaining, chosen, &groups, &rng, &result);
   }
   return result;
 }

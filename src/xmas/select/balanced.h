@@ -30,6 +30,15 @@ struct BalancedOptions {
   // random.sample(members, quota) do in CPython (python_random.h), as the
   // authors' script does; otherwise with Rng.
   bool python_random = false;
+  // Duplicate group of every example (same size as cluster_of), or nullptr:
+  // no example is skipped. Group ids are any int64; -1 = in no group.
+  const std::vector<int64_t>* group = nullptr;
+  // Visit the random cluster first with quota = budget × its share of the
+  // examples (what a uniform sample gives it), instead of as one cluster
+  // among the others: text-only examples have no trajectory to balance, and
+  // as one of K + 1 clusters they get 1/(K + 1) of the budget whatever
+  // their number. Off in official mode.
+  bool random_cluster_share = false;
 };
 
 struct ClusterVisit {
@@ -37,6 +46,7 @@ struct ClusterVisit {
   size_t size = 0;
   size_t quota = 0;
   size_t taken = 0;
+  size_t skipped = 0;  // duplicates passed over (their group had a pick)
 };
 
 struct BalancedResult {
@@ -44,6 +54,7 @@ struct BalancedResult {
   std::vector<ClusterVisit> visits;  // in visit order
   std::vector<ClusterVisit> dropped;  // clusters below min_cluster_size
   size_t topped_up = 0;              // examples added by top_up
+  size_t topped_up_duplicates = 0;   // of those, examples whose group already had a pick
 };
 
 // cluster_of[i]: cluster of example i (any int64 ids); score[i]: lower is

@@ -14,9 +14,12 @@
 namespace xmas::select {
 namespace {
 
-Result<traj::FeatureMatrix> Embedding(const RecordFeatures& f, const std::string& method, size_t* text_offset) {
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix img, f.Get(traj::feature::kCoincideImage, method));
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix txt, f.Get(traj::feature::kCoincideText, method));
+// The image and text parts (each centred when options.embed_norm says so),
+// concatenated and scaled to unit norm.
+Result<traj::FeatureMatrix> Embedding(const RecordFeatures& f, const SelectOptions& o, size_t* text_offset) {
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix img, f.Get(traj::feature::kCoincideImage, o.method));
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix txt, f.Get(traj::feature::kCoincideText, o.method));
+  if (o.embed_norm == EmbedNorm::kCentred) CentreRows(&img), CentreRows(&txt);
   traj::FeatureMatrix e;
   e.rows = img.rows;
   e.cols = img.cols + txt.cols;
@@ -67,8 +70,8 @@ Result<Selection> SelectCoincide(const MethodInput& in) {
   const SelectOptions& o = in.options;
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
   size_t text_offset = 0;
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, Embedding(f, o.method, &text_offset));
-  XMAS_ASSIGN_OR_RETURN(SphericalClusters sc, SphericalKMeans(e, o));
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, Embedding(f, o, &text_offset));
+  XMAS_ASSIGN_OR_RETURN(SphericalClusters sc, SphericalKMeans(e, o, in.budget));
   const int k = sc.k;
   std::vector<std::vector<size_t>> members(k);
   for (size_t i = 0; i < e.rows; ++i) members[sc.assignment[i]].push_back(i);

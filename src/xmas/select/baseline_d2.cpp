@@ -44,7 +44,7 @@ Result<Selection> SelectD2Pruning(const MethodInput& in) {
   const SelectOptions& o = in.options;
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
   XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
-  NormalizeRows(&e);
+  PrepareEmbedding(&e, o);
   std::vector<double> s(e.rows, 1.0);
   std::string score_name = "uniform";
   for (const char* name : {traj::feature::kEl2n, traj::feature::kLoss}) {

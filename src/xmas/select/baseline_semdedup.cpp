@@ -1,8 +1,11 @@
-// SemDeDup (docs/method.md, Baselines): unit embeddings, spherical k-means; inside each
-// cluster, visit points from the one nearest its centroid outwards and drop
-// every point whose cosine to an already kept point exceeds 1 − ε. The
-// budget is then met exactly: a seeded sample of the kept points if there
-// are more, else the dropped points least similar to a kept one first.
+// SemDeDup (docs/method.md §5; Abbas et al. 2023): unit embeddings (centred
+// first unless --embeddings raw), spherical k-means; inside each cluster,
+// visit points from the one farthest from its centroid inwards and drop
+// every point whose cosine to an already kept point exceeds 1 − ε: of a
+// group of semantic duplicates the paper keeps the one least similar to the
+// centroid. The budget is then met exactly: a seeded sample of the kept
+// points if there are more, else the dropped points least similar to a kept
+// one first.
 #include <algorithm>
 #include <numeric>
 
@@ -16,8 +19,8 @@ Result<Selection> SelectSemDeDup(const MethodInput& in) {
   const SelectOptions& o = in.options;
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
   XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
-  NormalizeRows(&e);
-  XMAS_ASSIGN_OR_RETURN(SphericalClusters sc, SphericalKMeans(e, o));
+  PrepareEmbedding(&e, o);
+  XMAS_ASSIGN_OR_RETURN(SphericalClusters sc, SphericalKMeans(e, o, in.budget));
   const int k = sc.k;
   std::vector<std::vector<size_t>> members(k);
   for (size_t i = 0; i < e.rows; ++i) members[sc.assignment[i]].push_back(i);
@@ -28,7 +31,7 @@ Result<Selection> SelectSemDeDup(const MethodInput& in) {
   for (int c = 0; c < k; ++c) {
     auto& m = members[c];
     std::stable_sort(m.begin(), m.end(), [&](size_t a, size_t b) {
-      return Dot(e.row(a), &sc.centroids[c * e.cols], e.cols) > Dot(e.row(b), &sc.centroids[c * e.cols], e.cols);
+      return Dot(e.row(a), &sc.centroids[c * e.cols], e.cols) < Dot(e.row(b), &sc.centroids[c * e.cols], e.cols);
     });
     std::vector<size_t> cluster_kept;
     for (size_t i : m) {
@@ -54,7 +57,8 @@ Result<Selection> SelectSemDeDup(const MethodInput& in) {
   }
   Selection s = FlatSelection(in, std::move(kept));
   s.cluster_of.assign(sc.assignment.begin(), sc.assignment.end());
-  s.details = {{"clusters", k}, {"epsilon", o.semdedup_eps}, {"duplicates_found", duplicates}};
+  s.details = {{"clusters", k}, {"epsilon", o.semdedup_eps}, {"duplicates_found", duplicates},
+               {"embeddings", NameOf(kEmbedNormNames, o.embed_norm)}};
   return s;
 }
 

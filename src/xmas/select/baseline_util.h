@@ -38,6 +38,16 @@ Result<std::vector<size_t>> ScoreBand(const std::vector<double>& score, size_t b
 // Scales every row to unit L2 norm (zero rows stay zero).
 void NormalizeRows(traj::FeatureMatrix* m);
 
+// Subtracts the mean of the non-zero rows from each of them (zero rows, e.g.
+// the image part of a text-only example, stay zero). Embeddings whose every
+// pair has cosine ~0.8 (one shared direction) then differ by what tells them
+// apart (docs/method.md §5).
+void CentreRows(traj::FeatureMatrix* m);
+
+// The unit rows the embedding baselines compare: CentreRows first when
+// options.embed_norm is kCentred, then NormalizeRows.
+void PrepareEmbedding(traj::FeatureMatrix* m, const SelectOptions& options);
+
 // Spherical k-means (k-means on unit rows, centroids renormalised) with the
 // settings every clustering method shares (KMeansFor).
 struct SphericalClusters {
@@ -45,7 +55,8 @@ struct SphericalClusters {
   std::vector<int32_t> assignment;  // per row
   std::vector<float> centroids;     // k × cols, unit rows
 };
-Result<SphericalClusters> SphericalKMeans(const traj::FeatureMatrix& m, const SelectOptions& o);
+// `budget` sizes the default cluster count (KMeansFor).
+Result<SphericalClusters> SphericalKMeans(const traj::FeatureMatrix& m, const SelectOptions& o, size_t budget);
 
 float Dot(const float* a, const float* b, size_t d);
 

@@ -89,14 +89,37 @@ void NormalizeRows(traj::FeatureMatrix* m) {
   }
 }
 
+void CentreRows(traj::FeatureMatrix* m) {
+  std::vector<double> mean(m->cols, 0.0);
+  std::vector<uint8_t> nonzero(m->rows, 0);
+  size_t n = 0;
+  for (size_t i = 0; i < m->rows; ++i) {
+    const float* r = m->row(i);
+    nonzero[i] = std::any_of(r, r + m->cols, [](float v) { return v != 0.f; });
+    if (!nonzero[i]) continue;
+    ++n;
+    for (size_t c = 0; c < m->cols; ++c) mean[c] += r[c];
+  }
+  for (size_t i = 0; i < m->rows && n > 0; ++i) {
+    if (!nonzero[i]) continue;
+    float* r = m->values.data() + i * m->cols;
+    for (size_t c = 0; c < m->cols; ++c) r[c] = static_cast<float>(r[c] - mean[c] / static_cast<double>(n));
+  }
+}
+
+void PrepareEmbedding(traj::FeatureMatrix* m, const SelectOptions& o) {
+  if (o.embed_norm == EmbedNorm::kCentred) CentreRows(m);
+  NormalizeRows(m);
+}
+
 float Dot(const float* a, const float* b, size_t d) {
   float s = 0.f;
   for (size_t j = 0; j < d; ++j) s += a[j] * b[j];
   return s;
 }
 
-Result<SphericalClusters> SphericalKMeans(const traj::FeatureMatrix& m, const SelectOptions& o) {
-  const KMeansOptions ko = KMeansFor(o, m.rows);
+Result<SphericalClusters> SphericalKMeans(const traj::FeatureMatrix& m, const SelectOptions& o, size_t budget) {
+  const KMeansOptions ko = KMeansFor(o, m.rows, budget);
   XMAS_ASSIGN_OR_RETURN(KMeansResult r, KMeans(m.values.data(), m.rows, m.cols, ko));
   traj::FeatureMatrix c;
   c.rows = static_cast<size_t>(ko.k);
@@ -127,12 +150,17 @@ Result<std::vector<double>> Scores(const RecordFeatures& f, const std::string& n
   return s;
 }
 
-Result<std::vector<double>> ClipScores(const RecordFeatures& f, const std::string& method) {
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix img, f.Get(traj::feature::kImageEmbed, method));
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix txt, f.Get(traj::feature::kTextEmbed, method));
+Result<std::vector<double>> ClipScores(const RecordFeatures& f, const SelectOptions& o) {
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix img, f.Get(traj::feature::kImageEmbed, o.method));
+  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix txt, f.Get(traj::feature::kTextEmbed, o.method));
   if (img.cols != txt.cols) return Status::InvalidInput("image_embed and text_embed differ in width");
-  NormalizeRows(&img);
-  NormalizeRows(&txt);
+  for (size_t i = 0; i < img.rows; ++i) {  // text-only rows: no score, so out of the means
+    if (f.valid()[i]) continue;
+    std::fill(img.values.begin() + i * img.cols, img.values.begin() + (i + 1) * img.cols, 0.f);
+    std::fill(txt.values.begin() + i * txt.cols, txt.values.begin() + (i + 1) * txt.cols, 0.f);
+  }
+  PrepareEmbedding(&img, o);
+  PrepareEmbedding(&txt, o);
   std::vector<double> s(img.rows);
   for (size_t i = 0; i < img.rows; ++i) {
     // Negated so the band "low" means the best aligned; text-only never first.
@@ -176,7 +204,7 @@ Result<Selection> SelectPerplexity(const MethodInput& in) {
 
 Result<Selection> SelectClipScore(const MethodInput& in) {
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
-  return SelectBand(in, ClipScores(f, in.options.method), "low");
+  return SelectBand(in, ClipScores(f, in.options), "low");
 }
 
 }  // namespace xmas::select

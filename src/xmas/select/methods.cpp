@@ -18,7 +18,8 @@ Result<Selection> SelectTruthControl(const MethodInput& in);               // co
 
 const std::vector<Method>& Methods() {
   static const std::vector<Method> table = {
-      {"xmas", "cross-modal attention trajectories, k-means, most stable first", "svd", "attn_svd", false,
+      {"xmas", "cross-modal attention trajectories (length regressed out), k-means, copies skipped, stratified by stability",
+       "svd", "attn_svd", false,
        [](const MethodInput& in) { return SelectByTrajectories(in, false); }},
       {"random", "a seeded uniform sample", "", nullptr, true, SelectRandom},
       {"s2l", "loss trajectories, k-means, random inside clusters", "loss", "loss", false,

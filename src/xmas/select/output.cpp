@@ -78,7 +78,8 @@ json Composition(const data::DatasetIndex& ds, const std::vector<size_t>& chosen
 json Visits(const std::vector<ClusterVisit>& visits) {
   json out = json::array();
   for (const auto& v : visits) {
-    out.push_back({{"cluster", v.cluster}, {"size", v.size}, {"quota", v.quota}, {"taken", v.taken}});
+    out.push_back({{"cluster", v.cluster}, {"size", v.size}, {"quota", v.quota}, {"taken", v.taken},
+                   {"skipped", v.skipped}});
   }
   return out;
 }
@@ -97,7 +98,10 @@ Status WriteReport(const data::DatasetIndex& ds, const SelectOptions& o, const S
                  {"examples", s.budget}, {"chosen", s.chosen.size()}, {"topped_up", s.topped_up}};
   r["settings"] = {{"seed", o.seed}, {"clusters", o.clusters}, {"iterations", o.kmeans.iterations}, {"tolerance", o.kmeans.tolerance},
                    {"top_k", o.top_k}, {"keep_all_k", o.keep_all_k},
-                   {"standardize", o.standardize}, {"official_format", o.official_format}};
+                   {"standardize", o.standardize}, {"official_format", o.official_format},
+                   {"normalize", NameOf(kNormalizeNames, o.normalize)}, {"dedup", NameOf(kDedupNames, o.dedup)},
+                   {"text_share", o.text_share},
+                   {"within", NameOf(kWithinNames, o.within)}, {"embeddings", NameOf(kEmbedNormNames, o.embed_norm)}};
   r["details"] = s.details;
   json ids = json::array();
   for (size_t i : s.chosen) ids.push_back(ds.id(i));
@@ -110,6 +114,8 @@ Status WriteReport(const data::DatasetIndex& ds, const SelectOptions& o, const S
   r["clusters_dropped"] = Visits(s.dropped);
   r["composition_by_source"] = Composition(ds, s.chosen);
   if (!s.truth_metrics.is_null()) r["truth_metrics"] = s.truth_metrics;
+  if (!s.diagnostics.is_null()) r["feature_diagnostics"] = s.diagnostics;
+  if (!s.explain.is_null()) r["explain"] = s.explain;
   json timings = json::object(), cpu = json::object();
   for (const auto& [stage, seconds] : s.timings) {
     if (stage.rfind("cpu:", 0) == 0) {

@@ -1,7 +1,9 @@
 #include "xmas/select/select.h"
 
 #include <algorithm>
+#include <cmath>
 
+#include "xmas/select/explain.h"
 #include "xmas/select/kmeans.h"
 #include "xmas/select/methods.h"
 #include "xmas/select/output.h"
@@ -12,10 +14,17 @@
 
 namespace xmas::select {
 
-KMeansOptions KMeansFor(const SelectOptions& o, size_t rows) {
+int DefaultClusters(size_t rows, size_t budget) {
+  double k = std::round(std::sqrt(static_cast<double>(rows) / 2.0));
+  if (budget > 0) k = std::min(k, std::floor(static_cast<double>(budget) / 20.0));
+  k = std::min(std::max(k, 2.0), 1000.0);
+  return static_cast<int>(std::max<double>(1.0, std::min<double>(k, static_cast<double>(rows))));
+}
+
+KMeansOptions KMeansFor(const SelectOptions& o, size_t rows, size_t budget) {
   const bool official = o.compat == Compat::kOfficial;
   KMeansOptions k = o.kmeans;
-  k.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusterCount(rows);
+  k.k = o.clusters > 0 ? o.clusters : official ? 1000 : DefaultClusters(rows, budget);
   // Official: FAISS's default seed (faiss::ClusteringParameters::seed), which
   // the authors never change; --seed then seeds only their text-only draw
   // (python_random.h).
@@ -24,6 +33,18 @@ KMeansOptions KMeansFor(const SelectOptions& o, size_t rows) {
   k.engine = official ? KMeansEngine::kFaiss : KMeansEngine::kFast;
   return k;
 }
+
+namespace {
+
+template <typename E, size_t N>
+Status ParseInto(const EnumName<E> (&names)[N], const nlohmann::json& v, const char* key, E* out) {
+  auto parsed = ParseEnum(names, v.get<std::string>(), key);
+  if (!parsed.ok()) return parsed.status();
+  *out = parsed.value();
+  return Status::Ok();
+}
+
+}  // namespace
 
 Status SetOptionFromJson(const std::string& key, const nlohmann::json& v, SelectOptions* o) {
   const bool num = v.is_number();
@@ -35,6 +56,11 @@ Status SetOptionFromJson(const std::string& key, const nlohmann::json& v, Select
   else if (key == "iterations" && num) o->kmeans.iterations = v.get<int>();
   else if (key == "tolerance" && num) o->kmeans.tolerance = v.get<double>();
   else if (key == "standardize" && v.is_boolean()) o->standardize = v.get<bool>();
+  else if (key == "text_share" && v.is_boolean()) o->text_share = v.get<bool>();
+  else if (key == "normalize" && v.is_string()) return ParseInto(kNormalizeNames, v, "normalize", &o->normalize);
+  else if (key == "dedup" && v.is_string()) return ParseInto(kDedupNames, v, "dedup", &o->dedup);
+  else if (key == "within" && v.is_string()) return ParseInto(kWithinNames, v, "within", &o->within);
+  else if (key == "embeddings" && v.is_string()) return ParseInto(kEmbedNormNames, v, "embeddings", &o->embed_norm);
   else return Status::Usage("unknown option or wrong type");
   return Status::Ok();
 }
@@ -97,12 +123,17 @@ Status RunSelect(const SelectOptions& o) {
   data::LoadOptions lo;
   XMAS_ASSIGN_OR_RETURN(data::DatasetIndex ds, data::DatasetIndex::Load(o.data, lo));
   watch.Lap("read data", &timings);
-  XMAS_ASSIGN_OR_RETURN(Selection sel, Select(ds, o));
+  SelectOptions with_features = o;
+  with_features.keep_features = o.keep_features || !o.truth.empty();
+  XMAS_ASSIGN_OR_RETURN(Selection sel, Select(ds, with_features));
   watch.Lap("select", &timings);
+  Truth truth;
   if (!o.truth.empty()) {
-    XMAS_ASSIGN_OR_RETURN(Truth truth, LoadTruthFor(o.truth, ds));
+    XMAS_ASSIGN_OR_RETURN(truth, LoadTruthFor(o.truth, ds));
     sel.truth_metrics = TruthMetricsJson(ComputeTruthMetrics(truth, sel.chosen), o.truth);
+    sel.diagnostics = FeatureDiagnostics(sel, truth);
   }
+  if (o.explain) sel.explain = ExplainClusters(sel, o.truth.empty() ? nullptr : &truth);
 
   const bool sampling_order = o.order == OutputOrder::kSampling ||
                               (o.order == OutputOrder::kAuto && o.compat == Compat::kOfficial);

@@ -1,5 +1,6 @@
 #include "xmas/select/trajectories.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "xmas/select/numpy_compat.h"
@@ -59,6 +60,66 @@ void Standardize(Trajectories* t) {
     float* x = t->values.data() + i * w;
     for (size_t c = 0; c < w; ++c) x[c] = static_cast<float>((x[c] - mean[c]) * scale[c]);
   }
+}
+
+std::vector<double> RowMeans(const Trajectories& t) {
+  std::vector<double> mean(t.rows(), std::nan(""));
+  const size_t w = t.width();
+  for (size_t i = 0; i < t.rows() && w > 0; ++i) {
+    if (!t.valid[i]) continue;
+    double s = 0;
+    for (size_t c = 0; c < w; ++c) s += t.row(i)[c];
+    mean[i] = s / static_cast<double>(w);
+  }
+  return mean;
+}
+
+namespace {
+
+void DivideByRowMean(Trajectories* t) {
+  const std::vector<double> mean = RowMeans(*t);
+  for (size_t i = 0; i < t->rows(); ++i) {
+    if (!(mean[i] > 0)) continue;  // invalid, NaN or not positive
+    float* x = t->values.data() + i * t->width();
+    for (size_t c = 0; c < t->width(); ++c) x[c] = static_cast<float>(x[c] / mean[i]);
+  }
+}
+
+// log x, then per column y_c - (a_c + b_c m) with m the row's mean log value
+// and (a_c, b_c) the least-squares fit over the valid rows without NaN.
+void ResidualizeLogMagnitude(Trajectories* t) {
+  const size_t w = t->width();
+  for (size_t i = 0; i < t->rows(); ++i) {
+    if (!t->valid[i]) continue;
+    float* x = t->values.data() + i * w;
+    for (size_t c = 0; c < w; ++c) x[c] = static_cast<float>(std::log(std::max<double>(x[c], 1e-12)));
+  }
+  const std::vector<double> m = RowMeans(*t);
+  double n = 0, sm = 0, smm = 0;
+  std::vector<double> sy(w, 0.0), smy(w, 0.0);
+  for (size_t i = 0; i < t->rows(); ++i) {
+    if (std::isnan(m[i])) continue;
+    n += 1, sm += m[i], smm += m[i] * m[i];
+    for (size_t c = 0; c < w; ++c) sy[c] += t->row(i)[c], smy[c] += m[i] * t->row(i)[c];
+  }
+  if (n == 0) return;
+  const double var = smm / n - (sm / n) * (sm / n);
+  for (size_t c = 0; c < w; ++c) {
+    const double b = var > 0 ? (smy[c] / n - (sm / n) * (sy[c] / n)) / var : 0.0;
+    const double a = sy[c] / n - b * sm / n;
+    for (size_t i = 0; i < t->rows(); ++i) {
+      if (std::isnan(m[i])) continue;
+      float* x = t->values.data() + i * w + c;
+      *x = static_cast<float>(*x - a - b * m[i]);
+    }
+  }
+}
+
+}  // namespace
+
+void NormalizeTrajectories(Trajectories* t, Normalize how) {
+  if (how == Normalize::kShape) DivideByRowMean(t);
+  if (how == Normalize::kResidual) ResidualizeLogMagnitude(t);
 }
 
 std::vector<float> ValidRows(const Trajectories& t, std::vector<size_t>* row_of) {

@@ -41,6 +41,25 @@ size_t ZeroNans(std::vector<float>* values);
 // the Euclidean distance. Invalid rows are left untouched.
 void Standardize(Trajectories* t);
 
+// Trajectory normalisation of the default mode (docs/method.md §2b): Σσ
+// grows with the rows of the cross-modal block, i.e. with the text length,
+// so the raw trajectory is mostly a length measure.
+//   none      the authors' raw values (--compat official always);
+//   shape     every valid row divided by its own mean (the trajectory's
+//             shape; its magnitude, the length-bound part, is dropped);
+//   residual  log values with, per column, the least-squares line on the
+//             row's mean log value (its log magnitude) removed.
+enum class Normalize { kNone, kShape, kResidual };
+
+// The mean of every row's values (NaN for invalid rows or rows with NaN):
+// the trajectory's magnitude.
+std::vector<double> RowMeans(const Trajectories& t);
+
+// Applies `how` to the valid rows in place (kNone: nothing). Rows whose mean
+// is not positive are left as they are under kShape; values are floored at
+// 1e-12 before the log of kResidual.
+void NormalizeTrajectories(Trajectories* t, Normalize how);
+
 // The valid rows' values as one contiguous matrix (k-means input), and the
 // row index of each.
 std::vector<float> ValidRows(const Trajectories& t, std::vector<size_t>* row_of);
