@@ -242,37 +242,18 @@ ArrayInput ReadArrays(const py::handle& values, const py::object& ids, const py:
   return in;
 }
 
-template <typename E>
-E Choice(const std::string& what, const std::string& value, const std::vector<std::pair<const char*, E>>& table) {
-  for (const auto& [name, e] : table) {
-    if (value == name) return e;
-  }
-  std::string names;
-  for (const auto& [name, e] : table) names += (names.empty() ? "" : ", ") + std::string(name);
-  throw StatusError(Status::Usage(what + " '" + value + "': expected one of " + names));
-}
-
 // The settings of `xmas select`, checked as the CLI checks them.
 SelectOptions Options(const py::dict& kw) {
   SelectOptions o;
   auto get = [&](const char* key) { return kw[key]; };
   o.budget = Unwrap(select::Budget::Parse(py::str(get("budget"))));
   o.method = get("method").cast<std::string>();
-  o.compat = Choice<select::Compat>("compat", get("compat").cast<std::string>(),
-                                    {{"default", select::Compat::kDefault}, {"official", select::Compat::kOfficial}});
-  o.keep_all_k = Choice<bool>("features", get("features").cast<std::string>(), {{"sum", false}, {"all", true}});
   o.standardize = get("standardize").cast<bool>();
   o.top_k = get("top_k").cast<int>();
   o.clusters = get("clusters").cast<int>();
   if (!get("iterations").is_none()) o.kmeans.iterations = get("iterations").cast<int>();  // else KMeansOptions'
   if (!get("tolerance").is_none()) o.kmeans.tolerance = get("tolerance").cast<double>();     // defaults
   o.seed = get("seed").cast<uint64_t>();
-  o.within = Choice<select::Within>("within", get("within").cast<std::string>(),
-                                    {{"stability", select::Within::kStability}, {"random", select::Within::kRandom},
-                                     {"centroid", select::Within::kCentroid}});
-  o.order = Choice<select::OutputOrder>("order", get("order").cast<std::string>(),
-                                        {{"auto", select::OutputOrder::kAuto}, {"dataset", select::OutputOrder::kDataset},
-                                         {"sampling", select::OutputOrder::kSampling}});
   o.official_format = get("official_format").cast<bool>();
   o.threads = get("threads").cast<int>();
   o.band = get("band").cast<std::string>();
@@ -282,9 +263,12 @@ SelectOptions Options(const py::dict& kw) {
   o.temperature = get("temperature").cast<double>();
   if (!get("data").is_none()) o.data = py::str(get("data"));
   if (!get("output").is_none()) o.output = py::str(get("output"));
-  if (o.compat == select::Compat::kOfficial && (o.keep_all_k || o.standardize || o.within != select::Within::kStability)) {
-    throw StatusError(Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize or --within"));
-  }
+  o.explain = get("explain").cast<bool>();
+  // None = "" (SelectOptions' value, or the mode's), as the CLI's flags.
+  auto name = [&](const char* key) { return get(key).is_none() ? std::string() : get(key).cast<std::string>(); };
+  const select::NamedSettings names{name("compat"), name("features"), name("order"), name("embeddings"),
+                                    name("within"), name("normalize"), name("dedup"), name("text_quota")};
+  Check(select::ApplyNamedSettings(names, &o));
   return o;
 }
 

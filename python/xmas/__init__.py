@@ -90,7 +90,9 @@ def select(trajectories: Union[str, "_os.PathLike[str]", Any], budget: Union[str
            steps: Optional[Sequence[int]] = None, sources: Optional[Sequence[str]] = None,
            method: str = "xmas", compat: str = "default", features: str = "sum",
            standardize: bool = False, top_k: int = 0, clusters: int = 0, iterations: Optional[int] = None,
-           tolerance: Optional[float] = None, seed: int = 1234, within: str = "stability",
+           tolerance: Optional[float] = None, seed: int = 1234, within: Optional[str] = None,
+           normalize: Optional[str] = None, dedup: Optional[str] = None, text_quota: Optional[str] = None,
+           embeddings: Optional[str] = None, explain: bool = False,
            order: str = "auto", output: Optional[_Path] = None,
            official_format: bool = False, threads: int = 0, band: str = "",
            epsilon: float = 0.05, knn: int = 10, gamma: float = 1.0,
@@ -116,7 +118,13 @@ def select(trajectories: Union[str, "_os.PathLike[str]", Any], budget: Union[str
         baselines need a feature store path).
     compat: "default", or "official" to reproduce the authors' scripts.
     features: "sum" (Σ top-k per checkpoint) or "all" (keep the k values).
-    clusters: k-means clusters (0: N/665 in [1, 1000]; official 1000).
+    clusters: k-means clusters (0: round(sqrt(N/2)), at most budget/20, in
+        [2, 1000]; official 1000).
+    within, normalize, dedup, text_quota: None leaves them to the mode (the
+        defaults ``xmas select --help`` shows; official mode: the authors'
+        recipe, and any other value is refused); embeddings: None keeps the
+        library's default ("centred").
+    explain: add the per-cluster view to the report (``report["explain"]``).
     iterations, tolerance: k-means limits; None keeps the library's defaults
         (those ``xmas select --help`` shows).
     seed: k-means and every random choice. The other options are those of
@@ -136,7 +144,8 @@ def select(trajectories: Union[str, "_os.PathLike[str]", Any], budget: Union[str
                    compat=compat, features=features, standardize=bool(standardize), top_k=int(top_k),
                    clusters=int(clusters), iterations=None if iterations is None else int(iterations),
                    tolerance=None if tolerance is None else float(tolerance),
-                   seed=int(seed), within=within, order=order, output=_fspath(output),
+                   seed=int(seed), within=within, normalize=normalize, dedup=dedup, text_quota=text_quota,
+                   embeddings=embeddings, explain=bool(explain), order=order, output=_fspath(output),
                    official_format=bool(official_format), threads=int(threads), band=band,
                    epsilon=float(epsilon), knn=int(knn), gamma=float(gamma), temperature=float(temperature))
     if isinstance(trajectories, (str, _os.PathLike)):

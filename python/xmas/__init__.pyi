@@ -21,7 +21,9 @@ def select(trajectories: Union[_Path, Any], budget: Union[str, int], *, data: Op
            ids: Optional[Sequence[str]] = ..., text_only: Optional[Any] = ..., steps: Optional[Sequence[int]] = ...,
            sources: Optional[Sequence[str]] = ..., method: str = ..., compat: str = ..., features: str = ...,
            standardize: bool = ..., top_k: int = ..., clusters: int = ..., iterations: Optional[int] = ...,
-           tolerance: Optional[float] = ..., seed: int = ..., within: str = ..., order: str = ...,
+           tolerance: Optional[float] = ..., seed: int = ..., within: Optional[str] = ...,
+           normalize: Optional[str] = ..., dedup: Optional[str] = ..., text_quota: Optional[str] = ...,
+           embeddings: Optional[str] = ..., explain: bool = ..., order: str = ...,
            output: Optional[_Path] = ..., official_format: bool = ..., threads: int = ..., band: str = ...,
            epsilon: float = ..., knn: int = ..., gamma: float = ..., temperature: float = ...) -> SelectResult: ...
 def write_store(path: _Path, ids: Sequence[str], *, svd: Any = ..., loss: Any = ...,

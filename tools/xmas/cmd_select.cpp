@@ -18,13 +18,13 @@ namespace {
 
 struct Args {
   xmas::select::SelectOptions o;
-  std::string budget, features = "sum";
-  // The enums as typed; they start as the names of SelectOptions' defaults.
-  std::string compat = xmas::NameOf(xmas::select::kCompatNames, o.compat);
-  std::string within;  // "" = the mode's: official stability, else SelectOptions'
-  std::string normalize, dedup, text_quota;  // likewise ("" = official none, else SelectOptions')
-  std::string embeddings = xmas::NameOf(xmas::select::kEmbedNormNames, o.embed_norm);
-  std::string order = xmas::NameOf(xmas::select::kOutputOrderNames, o.order);
+  std::string budget;
+  // The enums as typed (select::NamedSettings): compat, features, order and
+  // embeddings start as the names of SelectOptions' defaults (shown in
+  // --help); within, normalize, dedup and text_quota as "" (the mode's).
+  xmas::select::NamedSettings names{xmas::NameOf(xmas::select::kCompatNames, o.compat), "sum",
+                                    xmas::NameOf(xmas::select::kOutputOrderNames, o.order),
+                                    xmas::NameOf(xmas::select::kEmbedNormNames, o.embed_norm)};
   std::string indices_out, ids_out;
 };
 
@@ -69,27 +69,7 @@ xmas::Status PrintExplain(const Args& a) {
 xmas::Status Run(Args& a) {
   using namespace xmas::select;
   XMAS_ASSIGN_OR_RETURN(a.o.budget, Budget::Parse(a.budget));
-  XMAS_ASSIGN_OR_RETURN(a.o.compat, xmas::ParseEnum(kCompatNames, a.compat, "--compat"));
-  XMAS_ASSIGN_OR_RETURN(a.o.order, xmas::ParseEnum(kOutputOrderNames, a.order, "--order"));
-  XMAS_ASSIGN_OR_RETURN(a.o.embed_norm, xmas::ParseEnum(kEmbedNormNames, a.embeddings, "--embeddings"));
-  a.o.keep_all_k = a.features == "all";
-  const bool official = a.o.compat == Compat::kOfficial;
-  if (official && (a.o.keep_all_k || a.o.standardize || !a.within.empty() || !a.normalize.empty() ||
-                   !a.dedup.empty() || !a.text_quota.empty())) {
-    return xmas::Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize, "
-                               "--within, --normalize, --dedup or --text-quota");
-  }
-  if (official) a.o.within = Within::kStability, a.o.normalize = Normalize::kNone, a.o.dedup = Dedup::kNone;
-  if (!a.text_quota.empty()) a.o.text_share = a.text_quota == "share";
-  if (!a.within.empty()) {
-    XMAS_ASSIGN_OR_RETURN(a.o.within, xmas::ParseEnum(kWithinNames, a.within, "--within"));
-  }
-  if (!a.normalize.empty()) {
-    XMAS_ASSIGN_OR_RETURN(a.o.normalize, xmas::ParseEnum(kNormalizeNames, a.normalize, "--normalize"));
-  }
-  if (!a.dedup.empty()) {
-    XMAS_ASSIGN_OR_RETURN(a.o.dedup, xmas::ParseEnum(kDedupNames, a.dedup, "--dedup"));
-  }
+  XMAS_RETURN_IF_ERROR(ApplyNamedSettings(a.names, &a.o));
   for (const std::string* out : {&a.indices_out, &a.ids_out}) {
     if (!out->empty()) XMAS_RETURN_IF_ERROR(xmas::CheckOutputIsNotInput(*out, {a.o.data, a.o.trajectories, a.o.output}));
   }
@@ -118,22 +98,22 @@ void AddSelect(CLI::App& app) {
       ->check(CLI::IsMember(xmas::select::MethodNames()))
       ->capture_default_str();
   cmd->add_option("--truth", o.truth, "truth.json of the data (xmas demo-data): report truth_metrics; oracle/anti");
-  cmd->add_option("--compat", a->compat, "default, or official: reproduce the authors' scripts exactly")
+  cmd->add_option("--compat", a->names.compat, "default, or official: reproduce the authors' scripts exactly")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kCompatNames)))
       ->capture_default_str();
-  cmd->add_option("--features", a->features, "sum: Σ top-k per checkpoint; all: keep the k values")
+  cmd->add_option("--features", a->names.features, "sum: Σ top-k per checkpoint; all: keep the k values")
       ->check(CLI::IsMember({"sum", "all"}))
       ->capture_default_str();
   cmd->add_flag("--standardize", o.standardize, "z-score every trajectory dimension before k-means");
-  cmd->add_option("--normalize", a->normalize, std::string("xmas trajectories: none (the authors' raw sum), shape (each divided "
+  cmd->add_option("--normalize", a->names.normalize, std::string("xmas trajectories: none (the authors' raw sum), shape (each divided "
                   "by its mean) or residual (log, magnitude regressed out); default ") +
                   xmas::NameOf(xmas::select::kNormalizeNames, o.normalize) + ", official none")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kNormalizeNames)));
-  cmd->add_option("--dedup", a->dedup, std::string("xmas: skip copies of a picked record until every cluster is exhausted: "
+  cmd->add_option("--dedup", a->names.dedup, std::string("xmas: skip copies of a picked record until every cluster is exhausted: "
                   "none, key (same id and image), trajectory (key, or equal trajectories); default ") +
                   xmas::NameOf(xmas::select::kDedupNames, o.dedup) + ", official none")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kDedupNames)));
-  cmd->add_option("--text-quota", a->text_quota, "xmas: the text-only examples' quota: share (their share of the "
+  cmd->add_option("--text-quota", a->names.text_quota, "xmas: the text-only examples' quota: share (their share of the "
                   "data; default) or cluster (one cluster among the image clusters, as the authors; official)")
       ->check(CLI::IsMember({"share", "cluster"}));
   cmd->add_flag("--explain", o.explain, "Print (and report) per cluster: size, quota, taken, skipped duplicates; "
@@ -149,11 +129,11 @@ void AddSelect(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Seed for k-means and every random choice (official mode: "
                   "only the text-only draw, as random.seed; FAISS keeps its 1234)")->capture_default_str();
-  cmd->add_option("--within", a->within, std::string("Order inside clusters: stability (most stable first), random, centroid, "
+  cmd->add_option("--within", a->names.within, std::string("Order inside clusters: stability (most stable first), random, centroid, "
                   "stratified (spread over the stability range); default ") +
                   xmas::NameOf(xmas::select::kWithinNames, o.within) + ", official stability")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kWithinNames)));
-  cmd->add_option("--order", a->order, "Subset order: auto (dataset; official: sampling), dataset, sampling")
+  cmd->add_option("--order", a->names.order, "Subset order: auto (dataset; official: sampling), dataset, sampling")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kOutputOrderNames)))
       ->capture_default_str();
   cmd->add_option("--write-official", o.write_official_dir, "Also write the authors' cluster/stability JSON here");
@@ -165,7 +145,7 @@ void AddSelect(CLI::App& app) {
   cmd->add_option("--knn", o.knn, "d2-pruning: neighbours in the graph")->capture_default_str();
   cmd->add_option("--gamma", o.gamma, "d2-pruning / coincide kernel width")->capture_default_str();
   cmd->add_option("--temperature", o.temperature, "coincide: softmax temperature")->capture_default_str();
-  cmd->add_option("--embeddings", a->embeddings, "semdedup/d2-pruning/coincide/clip-score: raw, or centred on "
+  cmd->add_option("--embeddings", a->names.embeddings, "semdedup/d2-pruning/coincide/clip-score: raw, or centred on "
                   "the data's mean before the unit scaling")
       ->check(CLI::IsMember(xmas::EnumNames(xmas::select::kEmbedNormNames)))
       ->capture_default_str();

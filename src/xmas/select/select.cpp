@@ -36,15 +36,45 @@ KMeansOptions KMeansFor(const SelectOptions& o, size_t rows, size_t budget) {
 
 namespace {
 
+// Parses `name` into *out; "" keeps *out.
 template <typename E, size_t N>
-Status ParseInto(const EnumName<E> (&names)[N], const nlohmann::json& v, const char* key, E* out) {
-  auto parsed = ParseEnum(names, v.get<std::string>(), key);
-  if (!parsed.ok()) return parsed.status();
-  *out = parsed.value();
+Status ParseInto(const EnumName<E> (&names)[N], const std::string& name, const char* what, E* out) {
+  if (name.empty()) return Status::Ok();
+  XMAS_ASSIGN_OR_RETURN(*out, ParseEnum(names, name, what));
   return Status::Ok();
 }
 
+// A name that must be one of two words ("" = not given).
+Status CheckEither(const char* flag, const std::string& value, const char* first, const char* second) {
+  if (value.empty() || value == first || value == second) return Status::Ok();
+  return Status::Usage(std::string(flag) + ": expected " + first + " or " + second + ", got '" + value + "'");
+}
+
 }  // namespace
+
+Status ApplyNamedSettings(const NamedSettings& n, SelectOptions* o) {
+  XMAS_RETURN_IF_ERROR(ParseInto(kCompatNames, n.compat, "--compat", &o->compat));
+  XMAS_RETURN_IF_ERROR(ParseInto(kOutputOrderNames, n.order, "--order", &o->order));
+  XMAS_RETURN_IF_ERROR(ParseInto(kEmbedNormNames, n.embeddings, "--embeddings", &o->embed_norm));
+  XMAS_RETURN_IF_ERROR(CheckEither("--features", n.features, "sum", "all"));
+  XMAS_RETURN_IF_ERROR(CheckEither("--text-quota", n.text_quota, "share", "cluster"));
+  if (!n.features.empty()) o->keep_all_k = n.features == "all";
+  if (o->compat == Compat::kOfficial) {
+    if (o->keep_all_k || o->standardize || !n.within.empty() || !n.normalize.empty() || !n.dedup.empty() ||
+        !n.text_quota.empty()) {
+      return Status::Usage("--compat official reproduces the authors' recipe: no --features all, --standardize, "
+                           "--within, --normalize, --dedup or --text-quota");
+    }
+    o->within = Within::kStability;
+    o->normalize = Normalize::kNone;
+    o->dedup = Dedup::kNone;
+    return Status::Ok();
+  }
+  if (!n.text_quota.empty()) o->text_share = n.text_quota == "share";
+  XMAS_RETURN_IF_ERROR(ParseInto(kWithinNames, n.within, "--within", &o->within));
+  XMAS_RETURN_IF_ERROR(ParseInto(kNormalizeNames, n.normalize, "--normalize", &o->normalize));
+  return ParseInto(kDedupNames, n.dedup, "--dedup", &o->dedup);
+}
 
 Status SetOptionFromJson(const std::string& key, const nlohmann::json& v, SelectOptions* o) {
   const bool num = v.is_number();
@@ -57,10 +87,18 @@ Status SetOptionFromJson(const std::string& key, const nlohmann::json& v, Select
   else if (key == "tolerance" && num) o->kmeans.tolerance = v.get<double>();
   else if (key == "standardize" && v.is_boolean()) o->standardize = v.get<bool>();
   else if (key == "text_share" && v.is_boolean()) o->text_share = v.get<bool>();
-  else if (key == "normalize" && v.is_string()) return ParseInto(kNormalizeNames, v, "normalize", &o->normalize);
-  else if (key == "dedup" && v.is_string()) return ParseInto(kDedupNames, v, "dedup", &o->dedup);
-  else if (key == "within" && v.is_string()) return ParseInto(kWithinNames, v, "within", &o->within);
-  else if (key == "embeddings" && v.is_string()) return ParseInto(kEmbedNormNames, v, "embeddings", &o->embed_norm);
+  else if (key == "normalize" && v.is_string()) {
+    return ParseInto(kNormalizeNames, v.get<std::string>(), "normalize", &o->normalize);
+  }
+  else if (key == "dedup" && v.is_string()) {
+    return ParseInto(kDedupNames, v.get<std::string>(), "dedup", &o->dedup);
+  }
+  else if (key == "within" && v.is_string()) {
+    return ParseInto(kWithinNames, v.get<std::string>(), "within", &o->within);
+  }
+  else if (key == "embeddings" && v.is_string()) {
+    return ParseInto(kEmbedNormNames, v.get<std::string>(), "embeddings", &o->embed_norm);
+  }
   else return Status::Usage("unknown option or wrong type");
   return Status::Ok();
 }

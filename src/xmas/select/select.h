@@ -145,6 +145,19 @@ Status RunSelect(const SelectOptions& options);
 // path without ".json", plus ".report.json".
 std::string ReportPath(const SelectOptions& options);
 
+// The settings as a user names them, for the CLI and the Python module
+// alike. "" keeps SelectOptions' value (compat, features, order,
+// embeddings) or leaves the choice to the mode (within, normalize, dedup,
+// text_quota: official mode fixes the authors' recipe -- stability, none,
+// none -- and refuses any other; default mode keeps SelectOptions').
+struct NamedSettings {
+  std::string compat, features, order, embeddings;
+  std::string within, normalize, dedup, text_quota;
+};
+// Parses `names` into `options` (after options.standardize is set); a usage
+// error naming the flag for an unknown name or an official-mode conflict.
+Status ApplyNamedSettings(const NamedSettings& names, SelectOptions* options);
+
 // Sets the option `key` of an experiment's selection.extra ("band",
 // "semdedup_eps", "knn", "gamma", "temperature", "iterations", "tolerance",
 // "standardize"); a usage error "unknown option or wrong type" otherwise.
