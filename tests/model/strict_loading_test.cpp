@@ -43,29 +43,20 @@ TEST(StrictConfigTest, Qwen2VlIsRefused) {
   ExpectHas(e, "supported: llava");
 }
 
-// Abridged from liuhaotian/llava-v1.5-7b (the original LLaVA repository).
-TEST(StrictConfigTest, FlatLlavaLlamaIsRefused) {
-  std::string e = ConfigError(R"({"architectures": ["LlavaLlamaForCausalLM"], "model_type": "llava_llama",
-    "hidden_size": 4096, "intermediate_size": 11008, "num_attention_heads": 32, "num_hidden_layers": 32,
-    "mm_vision_tower": "openai/clip-vit-large-patch14-336", "mm_projector_type": "mlp2x_gelu",
-    "mm_hidden_size": 1024, "mm_vision_select_layer": -2, "vocab_size": 32000})");
-  ExpectHas(e, "field 'model_type': 'llava_llama'");
-  ExpectHas(e, "flat layout");
-}
-
-// A flat config that says "llava" (TinyLLaVA v1 on the HF hub): LLM fields at the top.
-TEST(StrictConfigTest, FlatLlavaIsRefused) {
+// A flat config that claims the HF class: LLM fields at the top, no text_config.
+TEST(StrictConfigTest, FlatConfigWithTheHfClassIsRefused) {
   std::string e = ConfigError(R"({"architectures": ["LlavaForConditionalGeneration"], "model_type": "llava",
     "hidden_size": 2048, "intermediate_size": 5632, "num_attention_heads": 32, "num_hidden_layers": 22,
     "num_key_value_heads": 4, "vocab_size": 32000, "mm_vision_tower": "openai/clip-vit-large-patch14-336",
     "mm_hidden_size": 1024, "mm_projector_type": "mlp2x_gelu"})");
-  ExpectHas(e, "config.json: field 'hidden_size'");
-  ExpectHas(e, "flat config");
+  ExpectHas(e, "config.json: field 'architectures': 'LlavaForConditionalGeneration' is not supported in the flat "
+               "LLaVA layout (supported: LlavaLlamaForCausalLM");
 }
 
 TEST(StrictConfigTest, OtherModelTypesAndArchitecturesAreRefused) {
-  ExpectHas(ConfigError(R"({"model_type": "tinyllava"})"), "TinyLLaVA Factory");
-  ExpectHas(ConfigError(R"({"model_type": "blip-2"})"), "'blip-2': not a supported model type (supported: llava)");
+  ExpectHas(ConfigError(R"({"model_type": "tinyllava"})"), "field 'text_config': expected an object");
+  ExpectHas(ConfigError(R"({"model_type": "blip-2"})"),
+            "'blip-2': not a supported model type (supported: llava, llava_llama, llava_mistral, tinyllava)");
   ExpectHas(ConfigError(R"({"model_type": "llava", "architectures": ["LlavaNextForConditionalGeneration"]})"),
             "field 'architectures': \"LlavaNextForConditionalGeneration\" is not supported");
 }
