@@ -27,6 +27,12 @@ std::string Error(const std::string& json) {
   return c.ok() ? std::string() : c.status().message();
 }
 
+// The error of `base` with its first `from` replaced by `to`.
+std::string ErrorWith(std::string base, const std::string& from, const std::string& to) {
+  base.replace(base.find(from), from.size(), to);
+  return Error(base);
+}
+
 // Abridged from liuhaotian/llava-v1.5-7b/config.json.
 constexpr char kLlava15[] = R"({"architectures": ["LlavaLlamaForCausalLM"], "model_type": "llava_llama",
   "hidden_act": "silu", "hidden_size": 4096, "intermediate_size": 11008, "max_position_embeddings": 4096,
@@ -58,12 +64,7 @@ TEST(LayoutTest, OriginalLlavaFlatConfigReadsAsWhatItIs) {
 }
 
 TEST(LayoutTest, FlatOptionsXmasDoesNotImplementAreRefused) {
-  std::string j = kLlava15;
-  auto with = [&](const std::string& from, const std::string& to) {
-    std::string s = j;
-    s.replace(s.find(from), from.size(), to);
-    return Error(s);
-  };
+  auto with = [](const std::string& from, const std::string& to) { return ErrorWith(kLlava15, from, to); };
   ExpectHas(with(R"("mm_use_im_start_end": false)", R"("mm_use_im_start_end": true)"),
             "field 'mm_use_im_start_end': true is not supported");
   ExpectHas(with(R"("mm_vision_select_feature": "patch")", R"("mm_vision_select_feature": "cls")"),
@@ -152,11 +153,7 @@ TEST(LayoutTest, TinyLlavaFactoryConfigReadsAsWhatItIs) {
 }
 
 TEST(LayoutTest, TinyLlavaFactoryOptionsXmasDoesNotImplementAreRefused) {
-  auto with = [](const std::string& from, const std::string& to) {
-    std::string s = kFactory;
-    s.replace(s.find(from), from.size(), to);
-    return Error(s);
-  };
+  auto with = [](const std::string& from, const std::string& to) { return ErrorWith(kFactory, from, to); };
   ExpectHas(with(R"("connector_type": "mlp2x_gelu")", R"("connector_type": "resampler")"),
             "field 'connector_type': 'resampler' is not supported (supported: mlp2x_gelu, linear)");
   ExpectHas(with(R"("vision_model_name_or_path2": "")", R"("vision_model_name_or_path2": "x")"),

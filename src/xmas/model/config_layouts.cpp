@@ -59,32 +59,19 @@ Result<const DecoderFamily*> FlatFamily(const Json& j, const std::string& source
   return FindFamily(family);
 }
 
-VisionConfig ClipLarge(int64_t image_size) {
-  VisionConfig v;  // CLIP ViT-L/14 (the struct's defaults)
-  v.image_size = image_size;
-  return v;
-}
-
-VisionConfig SiglipSo400m() {
-  VisionConfig v;
-  v.model_type = "siglip_vision_model";
-  v.hidden_size = 1152;
-  v.intermediate_size = 4304;
-  v.num_hidden_layers = 27;
-  v.num_attention_heads = 16;
-  v.image_size = 384;
-  v.patch_size = 14;
-  v.layer_norm_eps = 1e-6;
-  v.hidden_act = "gelu_pytorch_tanh";
-  return v;
-}
-
-// Towers a flat config names by hub id (their sizes from the hub configs).
-const std::vector<std::pair<std::string, VisionConfig>>& KnownTowers() {
-  static const std::vector<std::pair<std::string, VisionConfig>> kTowers = {
-      {"openai/clip-vit-large-patch14-336", ClipLarge(336)},
-      {"openai/clip-vit-large-patch14", ClipLarge(224)},
-      {"google/siglip-so400m-patch14-384", SiglipSo400m()},
+// Towers a flat config names by hub id, with the fields of their hub
+// config.json that differ from the class defaults.
+const std::vector<std::pair<std::string, const char*>>& KnownTowers() {
+  static const std::vector<std::pair<std::string, const char*>> kTowers = {
+      {"openai/clip-vit-large-patch14-336",
+       R"({"hidden_size": 1024, "intermediate_size": 4096, "num_hidden_layers": 24, "num_attention_heads": 16,
+           "image_size": 336, "patch_size": 14})"},
+      {"openai/clip-vit-large-patch14",
+       R"({"hidden_size": 1024, "intermediate_size": 4096, "num_hidden_layers": 24, "num_attention_heads": 16,
+           "image_size": 224, "patch_size": 14})"},
+      {"google/siglip-so400m-patch14-384",
+       R"({"model_type": "siglip_vision_model", "hidden_size": 1152, "intermediate_size": 4304,
+           "num_hidden_layers": 27, "num_attention_heads": 16, "image_size": 384, "patch_size": 14})"},
   };
   return kTowers;
 }
@@ -113,7 +100,7 @@ Result<VisionConfig> FlatTower(const Json& j, const std::string& source) {
   }
   std::string known;
   for (const auto& [id, config] : KnownTowers()) {
-    if (name == id) return config;
+    if (name == id) return ReadVisionConfig(Json::parse(config), "known tower " + id, "");
     known += (known.empty() ? "" : ", ") + id;
   }
   std::vector<fs::path> candidates;
