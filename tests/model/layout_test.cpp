@@ -163,25 +163,26 @@ TEST(LayoutTest, TinyLlavaFactoryOptionsXmasDoesNotImplementAreRefused) {
 }
 
 TEST(LayoutTest, TensorNamesMapToTheModelsParameters) {
-  const auto flat = CheckpointLayout::kLlavaFlat;
-  EXPECT_EQ(LayoutTensorName(flat, "model.mm_projector.0.weight"), "multi_modal_projector.linear_1.weight");
-  EXPECT_EQ(LayoutTensorName(flat, "model.mm_projector.2.bias"), "multi_modal_projector.linear_2.bias");
-  EXPECT_EQ(LayoutTensorName(flat, "model.vision_tower.vision_tower.vision_model.post_layernorm.weight"),
-            "vision_tower.vision_model.post_layernorm.weight");
-  EXPECT_EQ(LayoutTensorName(flat, "model.layers.3.self_attn.q_proj.weight"),
-            "language_model.model.layers.3.self_attn.q_proj.weight");
-  EXPECT_EQ(LayoutTensorName(flat, "lm_head.weight"), "language_model.lm_head.weight");
-  const auto factory = CheckpointLayout::kTinyLlava;
-  EXPECT_EQ(LayoutTensorName(factory, "connector._connector.0.weight"), "multi_modal_projector.linear_1.weight");
-  EXPECT_EQ(LayoutTensorName(factory, "connector._connector.2.weight"), "multi_modal_projector.linear_2.weight");
-  EXPECT_EQ(LayoutTensorName(factory, "vision_tower._vision_tower.vision_model.head.probe"),
-            "vision_tower.vision_model.head.probe");
-  EXPECT_EQ(LayoutTensorName(factory, "language_model.model.final_layernorm.bias"),
-            "language_model.model.final_layernorm.bias");
-  // A name of another layout is not mapped, so strict loading reports it.
-  EXPECT_EQ(LayoutTensorName(factory, "model.mm_projector.0.weight"), "model.mm_projector.0.weight");
-  EXPECT_EQ(LayoutTensorName(CheckpointLayout::kHfLlava, "model.language_model.norm.weight"),
-            "language_model.model.norm.weight");
+  const auto flat = CheckpointLayout::kLlavaFlat, factory = CheckpointLayout::kTinyLlava;
+  const struct {
+    CheckpointLayout layout;
+    const char *file, *model;
+  } kCases[] = {
+      {flat, "model.mm_projector.0.weight", "multi_modal_projector.linear_1.weight"},
+      {flat, "model.mm_projector.2.bias", "multi_modal_projector.linear_2.bias"},
+      {flat, "model.vision_tower.vision_tower.vision_model.post_layernorm.weight",
+       "vision_tower.vision_model.post_layernorm.weight"},
+      {flat, "model.layers.3.self_attn.q_proj.weight", "language_model.model.layers.3.self_attn.q_proj.weight"},
+      {flat, "lm_head.weight", "language_model.lm_head.weight"},
+      {factory, "connector._connector.0.weight", "multi_modal_projector.linear_1.weight"},
+      {factory, "connector._connector.2.weight", "multi_modal_projector.linear_2.weight"},
+      {factory, "vision_tower._vision_tower.vision_model.head.probe", "vision_tower.vision_model.head.probe"},
+      {factory, "language_model.model.final_layernorm.bias", "language_model.model.final_layernorm.bias"},
+      // A name of another layout is not mapped, so strict loading reports it.
+      {factory, "model.mm_projector.0.weight", "model.mm_projector.0.weight"},
+      {CheckpointLayout::kHfLlava, "model.language_model.norm.weight", "language_model.model.norm.weight"},
+  };
+  for (const auto& c : kCases) EXPECT_EQ(LayoutTensorName(c.layout, c.file), c.model) << c.file;
 }
 
 }  // namespace
