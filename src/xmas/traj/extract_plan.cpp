@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "xmas/model/checkpoint_match.h"
 #include "xmas/model/model_check.h"
@@ -61,7 +62,10 @@ Status CheckOptions(const ExtractOptions& o) {
   }
   std::vector<std::string> inputs = {o.data, o.image_folder};
   if (!o.run.empty()) inputs.push_back(o.run);
-  if (IsCheckpointDirList(o.checkpoints)) inputs.push_back(o.checkpoints);
+  if (IsCheckpointDirList(o.checkpoints)) {
+    std::stringstream dirs(o.checkpoints);
+    for (std::string dir; std::getline(dirs, dir, ',');) inputs.push_back(dir);
+  }
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.out, inputs));
   if (!o.export_official.empty()) {
     XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.export_official, inputs));
