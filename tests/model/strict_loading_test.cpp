@@ -39,7 +39,7 @@ TEST(StrictConfigTest, Qwen2VlIsRefused) {
     "num_key_value_heads": 2, "rope_theta": 1000000.0, "vocab_size": 151936, "image_token_id": 151655,
     "vision_config": {"depth": 32, "embed_dim": 1280, "hidden_size": 1536, "patch_size": 14},
     "rope_scaling": {"type": "mrope", "mrope_section": [16, 24, 24]}})");
-  ExpectHas(e, "config.json: field 'model_type': 'qwen2_vl'");
+  ExpectHas(e, "config.json: field 'model_type': 'qwen2_vl': Qwen2-VL is not supported");
   ExpectHas(e, "supported: llava");
 }
 

@@ -165,7 +165,7 @@ def qwen2_vl_refused(xmas, work):
         json.dump({"architectures": ["Qwen2VLForConditionalGeneration"], "model_type": "qwen2_vl",
                    "hidden_size": 1536, "vision_config": {"depth": 32, "embed_dim": 1280}}, f)
     proc = subprocess.run([xmas, "model", "check", folder], capture_output=True, text=True)
-    err = proc.stderr.strip().splitlines()
+    err = (proc.stdout + proc.stderr).strip().splitlines()
     ok = proc.returncode != 0 and any("qwen2_vl" in line and "not supported" in line for line in err)
     print(f"{'qwen2_vl':22s} {'ok' if ok else 'FAIL'}: exit {proc.returncode}: {err[-1] if err else ''}")
     return ok

@@ -154,8 +154,8 @@ namespace {
 // Why a known non-llava model_type is refused (others get the generic message).
 const char* RefusalReason(const std::string& type) {
   static const std::pair<const char*, const char*> kKnown[] = {
-      {"qwen2_vl", "Qwen2-VL is not a LLaVA-style model (M-RoPE, dynamic resolution)"},
-      {"qwen2_5_vl", "Qwen2.5-VL is not a LLaVA-style model (M-RoPE, dynamic resolution)"},
+      {"qwen2_vl", "Qwen2-VL is not supported: not a LLaVA-style model (M-RoPE, dynamic resolution)"},
+      {"qwen2_5_vl", "Qwen2.5-VL is not supported: not a LLaVA-style model (M-RoPE, dynamic resolution)"},
       {"llava_next", "LLaVA-NeXT's any-resolution image tiling is not supported"},
       {"llava_onevision", "LLaVA-OneVision's any-resolution image tiling is not supported"},
   };
