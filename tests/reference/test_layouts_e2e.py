@@ -150,7 +150,7 @@ def run_case(xmas, work, case, tokenizer, data, images):
         loss = np.load(os.path.join(out, "loss", f"checkpoint-{step}.npy"))
         result[step] = (svd, loss)
     rows = result[STEPS[0]][0].shape[0]
-    image_rows = slice(0, rows - 1)  # the last record has no image (NaN row)
+    image_rows = slice(0, rows - 1)  # the last record has no image (valid 0, all-zero row)
     ok = all(np.isfinite(s[image_rows]).all() and np.isfinite(l).all() and (s[image_rows] > 0).any()
              for s, l in result.values())
     print(f"{case:22s} {'ok' if ok else 'FAIL'}: {rows} rows x {result[STEPS[0]][0].shape[1]} singular values "
