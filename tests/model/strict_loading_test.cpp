@@ -39,33 +39,24 @@ TEST(StrictConfigTest, Qwen2VlIsRefused) {
     "num_key_value_heads": 2, "rope_theta": 1000000.0, "vocab_size": 151936, "image_token_id": 151655,
     "vision_config": {"depth": 32, "embed_dim": 1280, "hidden_size": 1536, "patch_size": 14},
     "rope_scaling": {"type": "mrope", "mrope_section": [16, 24, 24]}})");
-  ExpectHas(e, "config.json: field 'model_type': 'qwen2_vl'");
+  ExpectHas(e, "config.json: field 'model_type': 'qwen2_vl': Qwen2-VL is not supported");
   ExpectHas(e, "supported: llava");
 }
 
-// Abridged from liuhaotian/llava-v1.5-7b (the original LLaVA repository).
-TEST(StrictConfigTest, FlatLlavaLlamaIsRefused) {
-  std::string e = ConfigError(R"({"architectures": ["LlavaLlamaForCausalLM"], "model_type": "llava_llama",
-    "hidden_size": 4096, "intermediate_size": 11008, "num_attention_heads": 32, "num_hidden_layers": 32,
-    "mm_vision_tower": "openai/clip-vit-large-patch14-336", "mm_projector_type": "mlp2x_gelu",
-    "mm_hidden_size": 1024, "mm_vision_select_layer": -2, "vocab_size": 32000})");
-  ExpectHas(e, "field 'model_type': 'llava_llama'");
-  ExpectHas(e, "flat layout");
-}
-
-// A flat config that says "llava" (TinyLLaVA v1 on the HF hub): LLM fields at the top.
-TEST(StrictConfigTest, FlatLlavaIsRefused) {
+// A flat config that claims the HF class: LLM fields at the top, no text_config.
+TEST(StrictConfigTest, FlatConfigWithTheHfClassIsRefused) {
   std::string e = ConfigError(R"({"architectures": ["LlavaForConditionalGeneration"], "model_type": "llava",
     "hidden_size": 2048, "intermediate_size": 5632, "num_attention_heads": 32, "num_hidden_layers": 22,
     "num_key_value_heads": 4, "vocab_size": 32000, "mm_vision_tower": "openai/clip-vit-large-patch14-336",
     "mm_hidden_size": 1024, "mm_projector_type": "mlp2x_gelu"})");
-  ExpectHas(e, "config.json: field 'hidden_size'");
-  ExpectHas(e, "flat config");
+  ExpectHas(e, "config.json: field 'architectures': 'LlavaForConditionalGeneration' is not supported in the flat "
+               "LLaVA layout (supported: LlavaLlamaForCausalLM");
 }
 
 TEST(StrictConfigTest, OtherModelTypesAndArchitecturesAreRefused) {
-  ExpectHas(ConfigError(R"({"model_type": "tinyllava"})"), "TinyLLaVA Factory");
-  ExpectHas(ConfigError(R"({"model_type": "blip-2"})"), "'blip-2': not a supported model type (supported: llava)");
+  ExpectHas(ConfigError(R"({"model_type": "tinyllava"})"), "field 'text_config': expected an object");
+  ExpectHas(ConfigError(R"({"model_type": "blip-2"})"),
+            "'blip-2': not a supported model type (supported: llava, llava_llama, llava_mistral, tinyllava)");
   ExpectHas(ConfigError(R"({"model_type": "llava", "architectures": ["LlavaNextForConditionalGeneration"]})"),
             "field 'architectures': \"LlavaNextForConditionalGeneration\" is not supported");
 }

@@ -9,9 +9,11 @@ logits, the mean and per-token loss, and one decoder layer's q/k before and
 after RoPE. Error = max |xmas - reference| / max |reference| over real
 (non-padding) positions; must be <= 1e-4 in float32.
 
-Layouts exercised on the way: the classic llava key names, the
-transformers >= 4.52 names (model.language_model.*, lm_head.*), a sharded
-checkpoint (model.safetensors.index.json) and bfloat16 / float16 weights.
+Layouts exercised on the way (layouts.py): the classic llava key names, the
+transformers >= 4.52 names (model.language_model.*, lm_head.*), the original
+LLaVA flat llava_llama layout, TinyLLaVA v1's flat llava layout, TinyLLaVA
+Factory's tinyllava layout, sharded checkpoints (model.safetensors.index.json)
+and bfloat16 / float16 weights.
 
     python3 test_reference.py XMAS_REFERENCE_DUMP WORK_DIR
 """
@@ -24,6 +26,7 @@ import torch
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import hf_reference as ref  # noqa: E402
+from layouts import config_for, file_name  # noqa: E402
 
 TOLERANCE = 1e-4
 CAPTURE_LAYER = 1
@@ -72,6 +75,11 @@ CASES = {
     "stablelm": (FAMILIES["stablelm"], VISION, "default", "classic", 2, torch.bfloat16),
     "phi": (FAMILIES["phi"], VISION, "cls_patch", "new", 3, torch.float16),
     "phi+siglip": (FAMILIES["phi"], SIGLIP, "patch", "classic", 1, torch.float32),
+    # The other codebases' layouts (layouts.py): original LLaVA, TinyLLaVA v1, TinyLLaVA Factory.
+    "llava_llama": (FAMILIES["llama"], VISION, "default", "llava_llama", 2, torch.float32),
+    "tinyllava_v1-phi": (FAMILIES["phi"], VISION, "cls_patch", "tinyllava_v1", 1, torch.float32),
+    "tinyllava-stablelm": (FAMILIES["stablelm"], VISION, "patch", "tinyllava", 2, torch.bfloat16),
+    "tinyllava-phi+siglip": (FAMILIES["phi"], SIGLIP, "patch", "tinyllava", 1, torch.float32),
 }
 
 
@@ -180,22 +188,11 @@ def random_weights(cfg, gen):
     return p
 
 
-def file_name(name, layout):
-    if layout == "classic":
-        return name
-    for old, new in (("language_model.model.", "model.language_model."), ("language_model.lm_head", "lm_head"),
-                     ("vision_tower.", "model.vision_tower."),
-                     ("multi_modal_projector.", "model.multi_modal_projector.")):
-        if name.startswith(old):
-            return new + name[len(old):]
-    raise ValueError(name)
-
-
 def write_checkpoint(folder, cfg, p, layout, shards, dtype):
     """Returns the weights as stored (rounded to dtype), which the reference uses."""
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "config.json"), "w") as f:
-        json.dump(cfg, f, indent=2)
+        json.dump(config_for(cfg, layout, folder), f, indent=2)
     stored = {n: t.to(dtype) for n, t in p.items()}
     names = sorted(stored)
     if shards == 1:
@@ -254,7 +251,7 @@ def compare(family, got, want, mask):
     for what, err in checks.items():
         ok = err <= TOLERANCE
         failed |= not ok
-        print(f"{family:11s} {what:18s} max rel err {err:.2e} {'ok' if ok else 'FAIL'}")
+        print(f"{family:20s} {what:18s} max rel err {err:.2e} {'ok' if ok else 'FAIL'}")
     return not failed
 
 

@@ -22,10 +22,11 @@ struct Args {
 
 void AddInputs(CLI::App* cmd, Args& a) {
   auto& o = a.o;
-  cmd->add_option("--run", o.run, "Training run directory (holds checkpoint-<step>/)");
+  cmd->add_option("--run", o.run, "Training run directory (holds checkpoint-<step>/, xmas's or the HF Trainer's)");
   cmd->add_option("--data", o.data, "LLaVA-format JSON (the rows of the output, in order)");
   cmd->add_option("--image-folder", o.image_folder, "Folder the records' image paths are relative to");
-  cmd->add_option("--checkpoints", o.checkpoints, "all, a comma list of steps, or A:B:STEP")
+  cmd->add_option("--checkpoints", o.checkpoints,
+                  "all, a comma list of steps, A:B:STEP, or a comma list of checkpoint folders (then no --run)")
       ->capture_default_str();
   cmd->add_option("--tokenizer", o.tokenizer, "SentencePiece .model (default: the run's)");
   cmd->add_option("--template", o.template_name,
@@ -71,9 +72,7 @@ void AddRuntime(CLI::App* cmd, Args& a) {
 
 xmas::Status Run(Args& a) {
   auto& o = a.o;
-  if (o.run.empty() || o.data.empty() || o.out.empty()) {
-    return xmas::Status::Usage("trajectories: --run, --data and --out are required");
-  }
+  if (o.data.empty() || o.out.empty()) return xmas::Status::Usage("trajectories: --data and --out are required");
   XMAS_ASSIGN_OR_RETURN(o.mode, xmas::traj::ParseCrossModalMode(a.mode));
   XMAS_ASSIGN_OR_RETURN(o.combine, xmas::traj::ParseLayerCombine(a.combine));
   XMAS_ASSIGN_OR_RETURN(o.svd, xmas::traj::ParseSvdMethod(a.svd));

@@ -99,6 +99,55 @@ std::string ClassicName(const std::string& name) {
   return name;
 }
 
+namespace {
+
+using Renames = std::vector<std::pair<std::string, std::string>>;
+
+std::string Rename(const Renames& renames, const std::string& name) {
+  for (const auto& [from, to] : renames) {
+    if (StartsWith(name, from)) return to + name.substr(from.size());
+  }
+  return name;
+}
+
+// Original LLaVA (LlavaLlamaForCausalLM: LlamaModel subclass holding
+// mm_projector and vision_tower, a CLIPVisionTower whose CLIP model is
+// .vision_tower), TinyLLaVA v1 alike. First matching prefix wins.
+const Renames& FlatRenames() {
+  static const Renames kRenames = {
+      {"model.vision_tower.vision_tower.", "vision_tower."},
+      {"model.mm_projector.0.", "multi_modal_projector.linear_1."},  // mlp2x_gelu: Linear, GELU, Linear
+      {"model.mm_projector.2.", "multi_modal_projector.linear_2."},
+      {"model.mm_projector.", "multi_modal_projector.linear_1."},    // linear: one nn.Linear
+      {"model.", "language_model.model."},
+      {"lm_head.", "language_model.lm_head."},
+  };
+  return kRenames;
+}
+
+// TinyLLaVA Factory (TinyLlavaForConditionalGeneration: language_model,
+// vision_tower._vision_tower, connector._connector).
+const Renames& TinyLlavaRenames() {
+  static const Renames kRenames = {
+      {"vision_tower._vision_tower.", "vision_tower."},
+      {"connector._connector.0.", "multi_modal_projector.linear_1."},
+      {"connector._connector.2.", "multi_modal_projector.linear_2."},
+      {"connector._connector.", "multi_modal_projector.linear_1."},
+  };
+  return kRenames;
+}
+
+}  // namespace
+
+std::string LayoutTensorName(CheckpointLayout layout, const std::string& name) {
+  switch (layout) {
+    case CheckpointLayout::kLlavaFlat: return Rename(FlatRenames(), name);
+    case CheckpointLayout::kTinyLlava: return Rename(TinyLlavaRenames(), name);
+    case CheckpointLayout::kHfLlava: break;
+  }
+  return ClassicName(name);
+}
+
 bool IsKnownBuffer(const std::string& name) {
   for (const std::string suffix : {".position_ids", ".rotary_emb.inv_freq"}) {
     if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -127,7 +176,7 @@ Result<CheckpointMatch> MatchCheckpoint(const ModelConfig& config, const std::st
     XMAS_ASSIGN_OR_RETURN(SafetensorsHeader header, ReadSafetensorsHeader(file));
     for (const auto& e : header.tensors) {
       seen.insert(e.name);
-      const std::string name = ClassicName(e.name);
+      const std::string name = LayoutTensorName(config.layout, e.name);
       if (!Selected(name, prefixes)) continue;
       auto it = expected.find(name);
       if (it == expected.end()) {

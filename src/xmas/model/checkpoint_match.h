@@ -30,6 +30,15 @@ Result<WeightFileSet> FindWeightFiles(const std::string& path);
 // "language_model.model.X", "lm_head.X" -> "language_model.lm_head.X", ...).
 std::string ClassicName(const std::string& name);
 
+// A checkpoint tensor's name in `layout` -> the model's parameter name (HF
+// llava classic): ClassicName for kHfLlava; for kLlavaFlat
+// "model.mm_projector.0." -> "multi_modal_projector.linear_1.",
+// "model.vision_tower.vision_tower." -> "vision_tower.", "model." ->
+// "language_model.model."; for kTinyLlava "connector._connector.{0,2}." ->
+// the projector, "vision_tower._vision_tower." -> "vision_tower.". Names
+// no rule covers are returned as they are (and then reported as extras).
+std::string LayoutTensorName(CheckpointLayout layout, const std::string& name);
+
 // Non-parameter buffers some checkpoints carry (CLIP's ".position_ids",
 // ".rotary_emb.inv_freq"): derived from the config, skipped on load.
 bool IsKnownBuffer(const std::string& name);

@@ -1,6 +1,7 @@
 #include "xmas/model/config.h"
 
 #include "xmas/model/config_json.h"
+#include "xmas/model/config_layouts.h"
 #include "xmas/model/family.h"
 
 #include "xmas/util/atomic_file.h"
@@ -9,8 +10,8 @@
 namespace xmas::model {
 namespace {
 
-Status ReadVision(const Json& j, const std::string& source, VisionConfig* v) {
-  JsonFields r(j, source, "vision_config.");
+Status ReadVision(const Json& j, const std::string& source, const std::string& prefix, VisionConfig* v) {
+  JsonFields r(j, source, prefix);
   r.Read("hidden_size", &v->hidden_size);
   r.Read("intermediate_size", &v->intermediate_size);
   r.Read("num_hidden_layers", &v->num_hidden_layers);
@@ -60,10 +61,12 @@ Result<const DecoderFamily*> TextFamily(const Json& j, const std::string& source
   return family;
 }
 
-Status ReadText(const Json& j, const std::string& source, TextConfig* t) {
-  XMAS_ASSIGN_OR_RETURN(const DecoderFamily* family, TextFamily(j, source));
+}  // namespace
+
+Status ReadTextFields(const Json& j, const std::string& source, const std::string& prefix,
+                      const DecoderFamily* family, TextConfig* t) {
   *t = family->defaults();
-  JsonFields r(j, source, "text_config.");
+  JsonFields r(j, source, prefix);
   r.Read("vocab_size", &t->vocab_size);
   r.Read("hidden_size", &t->hidden_size);
   r.Read("intermediate_size", &t->intermediate_size);
@@ -86,6 +89,13 @@ Status ReadText(const Json& j, const std::string& source, TextConfig* t) {
   XMAS_RETURN_IF_ERROR(CheckRopeScaling(r));
   return family->read(r, t);
 }
+
+Status ReadText(const Json& j, const std::string& source, TextConfig* t) {
+  XMAS_ASSIGN_OR_RETURN(const DecoderFamily* family, TextFamily(j, source));
+  return ReadTextFields(j, source, "text_config.", family, t);
+}
+
+namespace {
 
 // LlavaConfig's default tower when vision_config is absent: CLIP ViT-L/14-336.
 VisionConfig LlavaDefaultVision() { return VisionConfig{}; }
@@ -113,6 +123,8 @@ VisionConfig SiglipClassDefaults() {
   return v;
 }
 
+}  // namespace
+
 Status ReadTop(const Json& j, const std::string& source, ModelConfig* c) {
   JsonFields r(j, source, "");
   r.Read("mm_projector_type", &c->projector_type);
@@ -125,6 +137,7 @@ Status ReadTop(const Json& j, const std::string& source, ModelConfig* c) {
   r.Read("eos_token_id", &c->eos_token_id);
   r.Read("torch_dtype", &c->torch_dtype);
   r.Read("tie_word_embeddings", &c->text.tie_word_embeddings);
+  r.Read("image_aspect_ratio", &c->image_aspect_ratio);  // xmas's own extension of the HF layout
   XMAS_RETURN_IF_ERROR(r.status());
   if (j.contains("vision_feature_layer") && !j["vision_feature_layer"].is_number_integer()) {
     return Status::InvalidInput(source + ": field 'vision_feature_layer': expected an integer " +
@@ -136,14 +149,13 @@ Status ReadTop(const Json& j, const std::string& source, ModelConfig* c) {
   return layer.status();
 }
 
+namespace {
+
 // Why a known non-llava model_type is refused (others get the generic message).
 const char* RefusalReason(const std::string& type) {
   static const std::pair<const char*, const char*> kKnown[] = {
-      {"llava_llama", "the original LLaVA repository's flat layout (mm_* fields) is not supported yet"},
-      {"llava_mistral", "the original LLaVA repository's flat layout (mm_* fields) is not supported yet"},
-      {"tinyllava", "the TinyLLaVA Factory layout is not supported yet"},
-      {"qwen2_vl", "Qwen2-VL is not a LLaVA-style model (M-RoPE, dynamic resolution)"},
-      {"qwen2_5_vl", "Qwen2.5-VL is not a LLaVA-style model (M-RoPE, dynamic resolution)"},
+      {"qwen2_vl", "Qwen2-VL is not supported: not a LLaVA-style model (M-RoPE, dynamic resolution)"},
+      {"qwen2_5_vl", "Qwen2.5-VL is not supported: not a LLaVA-style model (M-RoPE, dynamic resolution)"},
       {"llava_next", "LLaVA-NeXT's any-resolution image tiling is not supported"},
       {"llava_onevision", "LLaVA-OneVision's any-resolution image tiling is not supported"},
   };
@@ -165,7 +177,8 @@ Status CheckLayout(const Json& j, const std::string& source) {
   std::string type = "llava";
   r.Read("model_type", &type);
   if (r.status().ok() && type != "llava") {
-    r.Fail("model_type", "'" + type + "': " + RefusalReason(type) + " (supported: llava)");
+    r.Fail("model_type", "'" + type + "': " + RefusalReason(type) +
+                             " (supported: llava, llava_llama, llava_mistral, tinyllava)");
   }
   if (r.status().ok() && j.contains("architectures")) {
     if (!j["architectures"].is_array()) r.Fail("architectures", "expected an array of class names");
@@ -178,8 +191,8 @@ Status CheckLayout(const Json& j, const std::string& source) {
   for (const char* key : kFlatMarkers) {
     if (r.status().ok() && j.contains(key) && !j.contains("text_config")) {
       r.Fail(key, "a flat config (LLM fields at the top level, as the original LLaVA repository and "
-                  "TinyLLaVA v1 write them) is not supported yet; xmas reads the HF llava layout "
-                  "(text_config + vision_config)");
+                  "TinyLLaVA v1 write them) must name its tower in mm_vision_tower; the HF llava layout "
+                  "has text_config + vision_config");
     }
   }
   for (const char* key : {"text_config", "vision_config"}) {
@@ -189,8 +202,8 @@ Status CheckLayout(const Json& j, const std::string& source) {
 }
 
 // The class defaults of vision_config.model_type (absent: CLIP, LlavaConfig's default).
-Result<VisionConfig> VisionDefaults(const Json& v, const std::string& source) {
-  JsonFields r(v, source, "vision_config.");
+Result<VisionConfig> VisionDefaults(const Json& v, const std::string& source, const std::string& prefix) {
+  JsonFields r(v, source, prefix);
   std::string type = "clip_vision_model";
   r.Read("model_type", &type);
   XMAS_RETURN_IF_ERROR(r.status());
@@ -200,6 +213,17 @@ Result<VisionConfig> VisionDefaults(const Json& v, const std::string& source) {
                                     "siglip_vision_model)");
   return r.status();
 }
+
+}  // namespace
+
+Result<VisionConfig> ReadVisionConfig(const Json& v, const std::string& source, const std::string& prefix) {
+  if (!v.is_object()) return Status::InvalidInput(source + ": field '" + prefix + "': expected an object");
+  XMAS_ASSIGN_OR_RETURN(VisionConfig vision, VisionDefaults(v, source, prefix));
+  XMAS_RETURN_IF_ERROR(ReadVision(v, source, prefix, &vision));
+  return vision;
+}
+
+namespace {
 
 // Sizes are also capped, so a hostile config.json cannot make the model
 // allocate a tensor of a size it chose (layer counts lower: they multiply).
@@ -312,6 +336,10 @@ Status Validate(const ModelConfig& c) {
                                 c.projector_type + "'");
   }
   XMAS_RETURN_IF_ERROR(CheckActivation("projector_hidden_act", c.projector_hidden_act));
+  if (c.image_aspect_ratio != "pad" && c.image_aspect_ratio != "square") {
+    return Status::InvalidInput("field 'image_aspect_ratio': '" + c.image_aspect_ratio +
+                                "' is not supported (supported: pad, square)");
+  }
   const std::string& s = c.vision_feature_select_strategy;
   if (s != "default" && s != "full" && s != "patch" && s != "cls_patch") {
     return Status::InvalidInput("field 'vision_feature_select_strategy': '" + s +
@@ -341,12 +369,14 @@ Result<ModelConfig> ConfigFromJson(const std::string& json_text, const std::stri
   if (j.is_discarded() || !j.is_object()) {
     return Status::InvalidInput(source + ": not a JSON object");
   }
+  XMAS_ASSIGN_OR_RETURN(CheckpointLayout layout, DetectLayout(j, source));
+  if (layout == CheckpointLayout::kLlavaFlat) return ReadFlatLlavaConfig(j, source);
+  if (layout == CheckpointLayout::kTinyLlava) return ReadTinyLlavaConfig(j, source);
   XMAS_RETURN_IF_ERROR(CheckLayout(j, source));
   ModelConfig c;
   c.text = TextConfig{};
   if (j.contains("vision_config")) {
-    XMAS_ASSIGN_OR_RETURN(c.vision, VisionDefaults(j["vision_config"], source));
-    XMAS_RETURN_IF_ERROR(ReadVision(j["vision_config"], source, &c.vision));
+    XMAS_ASSIGN_OR_RETURN(c.vision, ReadVisionConfig(j["vision_config"], source, "vision_config."));
   } else {
     c.vision = LlavaDefaultVision();
   }
@@ -354,6 +384,10 @@ Result<ModelConfig> ConfigFromJson(const std::string& json_text, const std::stri
     XMAS_RETURN_IF_ERROR(ReadText(j["text_config"], source, &c.text));
   }
   XMAS_RETURN_IF_ERROR(ReadTop(j, source, &c));
+  return Validated(std::move(c), source);
+}
+
+Result<ModelConfig> Validated(ModelConfig c, const std::string& source) {
   Status valid = Validate(c);
   if (!valid.ok()) return valid.WithPrefix(source);
   return c;
@@ -396,12 +430,13 @@ std::string ConfigToJson(const ModelConfig& c) {
             {"eos_token_id", c.eos_token_id},
             {"tie_word_embeddings", t.tie_word_embeddings},
             {"torch_dtype", c.torch_dtype}};
+  if (c.image_aspect_ratio != "pad") j["image_aspect_ratio"] = c.image_aspect_ratio;
   return j.dump(2) + "\n";
 }
 
 std::string ArchitectureName(const ModelConfig& c) {
   const DecoderFamily* family = FindFamily(c.text.model_type);
-  return "llava: " + c.vision.model_type + " tower + " + c.text.model_type + " decoder" +
+  return std::string(LayoutName(c.layout)) + ": " + c.vision.model_type + " tower + " + c.text.model_type + " decoder" +
          (family != nullptr ? std::string(" (") + family->hf_class + ")" : std::string());
 }
 

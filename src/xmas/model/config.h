@@ -83,7 +83,21 @@ struct TextConfig {
   }
 };
 
+// How the checkpoint folder names its config fields and tensors; xmas's
+// parameters always carry the HF llava names, and LayoutTensorName
+// (checkpoint_match.h) maps a file's names to them.
+//   kHfLlava    HF LlavaForConditionalGeneration (text_config + vision_config;
+//               classic or transformers >= 4.52 key names)
+//   kLlavaFlat  the original LLaVA repository (model_type llava_llama, or
+//               llava with LLM fields at the top as TinyLLaVA v1 writes it):
+//               mm_* fields, model.mm_projector.{0,2}, model.vision_tower.vision_tower.*
+//   kTinyLlava  TinyLLaVA Factory (model_type tinyllava): connector_type,
+//               vision_tower._vision_tower.*, connector._connector.*
+enum class CheckpointLayout { kHfLlava, kLlavaFlat, kTinyLlava };
+const char* LayoutName(CheckpointLayout layout);
+
 struct ModelConfig {
+  CheckpointLayout layout = CheckpointLayout::kHfLlava;  // set when read; written as kHfLlava
   VisionConfig vision;
   TextConfig text;
   std::string projector_type = "mlp2x_gelu";  // "mlp2x_gelu" | "linear"
@@ -103,6 +117,11 @@ struct ModelConfig {
   int64_t bos_token_id = 1;
   int64_t eos_token_id = 2;
   std::string torch_dtype = "float32";  // dtype weights are written in
+  // How a non-square image becomes square before the tower: "pad" (LLaVA-1.5's
+  // expand2square with the mean colour; xmas's default for HF llava, whose
+  // config has no such field) or "square" (resized, aspect ignored).
+  // Read from image_aspect_ratio in the flat and tinyllava layouts.
+  std::string image_aspect_ratio = "pad";
 
   bool drops_first_token() const {
     return vision_feature_select_strategy == "default" || vision_feature_select_strategy == "patch";

@@ -62,7 +62,10 @@ void DescribeTemplates(const fs::path& dir, std::ostringstream& out) {
 // xmas's preprocessing, and whether preprocessor_config.json agrees.
 void DescribePreprocessing(const fs::path& dir, const ModelConfig& c, std::ostringstream& out) {
   const data::PreprocessOptions p = TowerPreprocessing(c);
-  out << "image preprocessing: pad to square with the mean colour, bicubic resize to " << c.vision.image_size
+  out << "image preprocessing: "
+      << (c.image_aspect_ratio == "pad" ? "pad to square with the mean colour, bicubic resize to "
+                                        : "bicubic resize (aspect ratio not kept) to ")
+      << c.vision.image_size
       << "x" << c.vision.image_size << ", mean " << Triple(p.mean) << ", std " << Triple(p.std);
   auto text = ReadFile((dir / "preprocessor_config.json").string());
   if (!text.ok()) {

@@ -1,6 +1,6 @@
 // The image preprocessing a model's vision tower expects (no libtorch):
 // LLaVA-1.5's image_aspect_ratio = pad (pad to a square with the mean
-// colour), bicubic resize to vision_config.image_size, then the tower's
+// colour; "square" in the config resizes without padding), bicubic resize to vision_config.image_size, then the tower's
 // normalisation -- CLIP's mean/std (OpenAI CLIP image processor), or 0.5/0.5
 // for SigLIP (SiglipImageProcessor). Used by training, trajectories and eval.
 #pragma once

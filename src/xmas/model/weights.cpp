@@ -54,13 +54,13 @@ Status LoadTensor(SafetensorsReader& reader, const SafetensorsEntry& e, torch::T
 
 // Loads the selected parameters of one file (MatchCheckpoint has checked
 // that they are exactly the model's).
-Status LoadFile(const SafetensorsHeader& header, const std::vector<std::string>& prefixes,
+Status LoadFile(const SafetensorsHeader& header, CheckpointLayout layout, const std::vector<std::string>& prefixes,
                 std::map<std::string, torch::Tensor>& params, LoadReport* report) {
   SafetensorsReader reader;
   XMAS_RETURN_IF_ERROR(reader.Open(header.path));
   torch::NoGradGuard no_grad;
   for (const SafetensorsEntry& e : reader.header().tensors) {
-    const std::string name = ClassicName(e.name);
+    const std::string name = LayoutTensorName(layout, e.name);
     auto it = params.find(name);
     if (!Selected(name, prefixes) || it == params.end()) continue;
     XMAS_RETURN_IF_ERROR(LoadTensor(reader, e, it->second));
@@ -79,7 +79,7 @@ Result<LoadReport> LoadWeights(Model& model, const std::string& path, const Load
   report.skipped = match.buffers;
   try {
     for (const auto& header : match.headers) {
-      XMAS_RETURN_IF_ERROR(LoadFile(header, options.prefixes, params, &report));
+      XMAS_RETURN_IF_ERROR(LoadFile(header, model.config().layout, options.prefixes, params, &report));
     }
   } catch (const c10::Error& e) {
     std::string msg = e.what_without_backtrace();

@@ -19,10 +19,10 @@ const char* LayerCombineName(LayerCombine combine);
 
 struct ExtractOptions {
   // Inputs.
-  std::string run;           // RUN directory with checkpoint-<step>/ folders
+  std::string run;           // RUN directory with checkpoint-<step>/ folders (or checkpoints = DIR,DIR,...)
   std::string data;          // LLaVA JSON
   std::string image_folder;
-  std::string checkpoints = "all";  // "all" | "200,400" | "A:B:STEP"
+  std::string checkpoints = "all";  // "all" | "200,400" | "A:B:STEP" | "DIR,DIR,..." (checkpoint_list.h)
   std::string tokenizer;     // empty: <checkpoint>/tokenizer.model, else RUN/tokenizer.model
   std::string template_name; // empty: from the checkpoint's stage (finetune: llava_v1)
   int64_t max_length = 0;    // 0: the config's max_position_embeddings

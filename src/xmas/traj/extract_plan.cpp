@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "xmas/model/checkpoint_match.h"
 #include "xmas/model/model_check.h"
 #include "xmas/text/tokenizer.h"
+#include "xmas/traj/checkpoint_list.h"
 #include "xmas/train/checkpoint_dir.h"
 #include "xmas/train/stage.h"
 #include "xmas/train/trainer_state.h"
@@ -52,15 +54,18 @@ std::vector<std::vector<size_t>> ShardBatches(size_t rows, int64_t batch_size, i
 namespace {
 
 Status CheckOptions(const ExtractOptions& o) {
-  if (o.run.empty() || o.data.empty() || o.out.empty()) {
-    return Status::Usage("--run, --data and --out are required");
-  }
+  if (o.data.empty() || o.out.empty()) return Status::Usage("--data and --out are required");
   if (o.top_k < 1) return Status::Usage("--k: must be at least 1");
   if (o.batch_size < 1) return Status::Usage("--batch-size: must be at least 1");
   if (o.mode == CrossModalMode::kOfficial && o.combine != LayerCombine::kSum) {
     log::Warn("--mode official with --combine mean: the authors sum over layers");
   }
-  const std::vector<std::string> inputs = {o.run, o.data, o.image_folder};
+  std::vector<std::string> inputs = {o.data, o.image_folder};
+  if (!o.run.empty()) inputs.push_back(o.run);
+  if (IsCheckpointDirList(o.checkpoints)) {
+    std::stringstream dirs(o.checkpoints);
+    for (std::string dir; std::getline(dirs, dir, ',');) inputs.push_back(dir);
+  }
   XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.out, inputs));
   if (!o.export_official.empty()) {
     XMAS_RETURN_IF_ERROR(CheckOutputIsNotInput(o.export_official, inputs));
@@ -71,18 +76,27 @@ Status CheckOptions(const ExtractOptions& o) {
 // Template: --template, else from the checkpoint's training stage.
 Result<text::TemplateKind> ResolveTemplate(const ExtractOptions& o, const std::string& ckpt) {
   if (!o.template_name.empty()) return text::ParseTemplateKind(o.template_name);
-  auto state = train::ReadTrainerState(files::TrainerStatePath(ckpt));
+  const std::string path = files::TrainerStatePath(ckpt);
+  auto text = ReadFile(path);
+  const auto j = text.ok() ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json();
+  if (!j.is_object() || !j.contains("stage")) {  // absent, or the HF Trainer's (log_history, no stage)
+    return Status::Usage(path + ": no xmas training stage to take the chat template from (" +
+                         (text.ok() ? "not written by xmas train" : "no such file") + "): pass --template");
+  }
+  auto state = train::ReadTrainerState(path);
   if (!state.ok()) return state.status();
   XMAS_ASSIGN_OR_RETURN(const train::Stage* stage, train::FindStage(state->stage));
   return stage->template_kind;
 }
 
 Result<std::string> ResolveTokenizer(const ExtractOptions& o, const std::string& ckpt) {
-  for (const std::string& p : {o.tokenizer, files::TokenizerPath(ckpt), files::TokenizerPath(o.run)}) {
+  const std::string in_run = o.run.empty() ? "" : files::TokenizerPath(o.run);
+  for (const std::string& p : {o.tokenizer, files::TokenizerPath(ckpt), in_run}) {
     if (!p.empty() && fs::exists(p)) return p;
     if (!p.empty() && p == o.tokenizer) return Status::NotFound("--tokenizer: " + p + ": no such file");
   }
-  return Status::NotFound(o.run + ": no tokenizer.model in the run or its checkpoint (pass --tokenizer)");
+  return Status::NotFound((o.run.empty() ? ckpt : o.run) +
+                          ": no tokenizer.model in the run or its checkpoint (pass --tokenizer)");
 }
 
 Status EncodeShard(const ExtractOptions& o, const data::Dataset& dataset,
@@ -110,6 +124,7 @@ Status EncodeShard(const ExtractOptions& o, const data::Dataset& dataset,
 nlohmann::json Settings(const ExtractOptions& o, const ExtractPlan& p, size_t dataset_rows) {
   nlohmann::json s;
   s["run"] = o.run;
+  if (o.run.empty()) s["checkpoint_dirs"] = p.checkpoint_dirs;
   s["data"] = o.data;
   s["image_folder"] = o.image_folder;
   s["dataset_rows"] = dataset_rows;
@@ -137,8 +152,9 @@ nlohmann::json Settings(const ExtractOptions& o, const ExtractPlan& p, size_t da
 Result<ExtractPlan> PlanExtraction(const ExtractOptions& o, const data::Dataset& dataset) {
   XMAS_RETURN_IF_ERROR(CheckOptions(o));
   ExtractPlan p;
-  XMAS_ASSIGN_OR_RETURN(p.steps, ParseCheckpointSpec(o.checkpoints, train::ListCheckpoints(o.run)));
-  for (int64_t s : p.steps) p.checkpoint_dirs.push_back(files::CheckpointDir(o.run, s));
+  XMAS_ASSIGN_OR_RETURN(CheckpointList list, ResolveCheckpoints(o.run, o.checkpoints));
+  p.steps = std::move(list.steps);
+  p.checkpoint_dirs = std::move(list.dirs);
   const std::string& first = p.checkpoint_dirs.front();
   XMAS_ASSIGN_OR_RETURN(p.config, model::LoadConfig(files::ModelConfigPath(first)));
   model::LogModelReport(p.config, first);
