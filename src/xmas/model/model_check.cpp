@@ -27,30 +27,24 @@ std::string Triple(const std::array<float, 3>& v) {
 
 // The tokenizer xmas would use from `dir`, and whether it fits the embeddings.
 Status CheckTokenizer(const fs::path& dir, const ModelConfig& c, std::ostringstream& out) {
-  if (fs::exists(dir / files::kTokenizer)) {
-    XMAS_ASSIGN_OR_RETURN(text::Tokenizer tok, text::Tokenizer::Load((dir / files::kTokenizer).string()));
-    out << "tokenizer: tokenizer.model (SentencePiece), vocabulary " << tok.vocab_size() << " (bos "
-        << tok.bos_id() << ", eos " << tok.eos_id() << ", pad " << tok.pad_id() << ")\n";
-    if (tok.vocab_size() > c.text.vocab_size) {
-      return Status::InvalidInput((dir / files::kTokenizer).string() + ": vocabulary " +
-                                  std::to_string(tok.vocab_size()) + " exceeds text_config.vocab_size " +
-                                  std::to_string(c.text.vocab_size));
-    }
+  const std::string file = text::Tokenizer::FileInFolder(dir.string());
+  if (file.empty()) {
+    out << "tokenizer: none in the folder (train/trajectories take --tokenizer or the run's tokenizer)\n";
     return Status::Ok();
   }
-  if (fs::exists(dir / "tokenizer.json")) {
-    out << "tokenizer: tokenizer.json (HF tokenizers, e.g. byte-level BPE): not supported by xmas yet; "
-           "give a SentencePiece model with --tokenizer\n";
-    return Status::Ok();
+  XMAS_ASSIGN_OR_RETURN(text::Tokenizer tok, text::Tokenizer::Load(file));
+  out << "tokenizer: " << tok.Describe() << "\n";
+  if (tok.vocab_size() > c.text.vocab_size) {
+    return Status::InvalidInput(file + ": vocabulary " + std::to_string(tok.vocab_size()) +
+                                " exceeds text_config.vocab_size " + std::to_string(c.text.vocab_size));
   }
-  out << "tokenizer: none in the folder (train/trajectories take --tokenizer or the run's tokenizer.model)\n";
   return Status::Ok();
 }
 
 void DescribeTemplates(const fs::path& dir, std::ostringstream& out) {
   out << "chat template: xmas llava_v1 (finetune checkpoints) or plain (pretrain), chosen by --template "
          "or trainer_state.json";
-  auto cfg = ReadFile((dir / "tokenizer_config.json").string());
+  auto cfg = ReadFile(files::HfTokenizerConfigPath(dir.string()));
   if (cfg.ok()) {
     nlohmann::json j = nlohmann::json::parse(*cfg, nullptr, false);
     const bool has = !j.is_discarded() && j.contains("chat_template");

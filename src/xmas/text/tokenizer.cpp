@@ -6,6 +6,7 @@
 #include "xmas/text/bpe_model.h"
 #include "xmas/text/sentencepiece_api.h"
 #include "xmas/util/atomic_file.h"
+#include "xmas/util/file_names.h"
 
 namespace xmas::text {
 namespace {
@@ -30,18 +31,21 @@ Tokenizer::Tokenizer(Tokenizer&&) noexcept = default;
 Tokenizer& Tokenizer::operator=(Tokenizer&&) noexcept = default;
 Tokenizer::~Tokenizer() = default;
 
+std::string Tokenizer::FileInFolder(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const std::string& file : {files::TokenizerPath(dir), files::HfTokenizerPath(dir)}) {
+    if (fs::is_regular_file(file, ec)) return file;
+  }
+  return "";
+}
+
 Result<Tokenizer> Tokenizer::Load(const std::string& model_path) {
   namespace fs = std::filesystem;
   std::string path = model_path;
   if (fs::is_directory(path)) {
-    const fs::path dir(path);
-    if (fs::exists(dir / "tokenizer.model")) {
-      path = (dir / "tokenizer.model").string();
-    } else if (fs::exists(dir / "tokenizer.json")) {
-      path = (dir / "tokenizer.json").string();
-    } else {
-      return Status::NotFound(model_path + ": no tokenizer.model or tokenizer.json in the folder");
-    }
+    path = FileInFolder(model_path);
+    if (path.empty()) return Status::NotFound(model_path + ": no tokenizer.model or tokenizer.json in the folder");
   }
   if (fs::path(path).extension() == ".json") return LoadBpe(path);
   XMAS_ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
@@ -50,7 +54,7 @@ Result<Tokenizer> Tokenizer::Load(const std::string& model_path) {
 
 Result<Tokenizer> Tokenizer::LoadBpe(const std::string& tokenizer_json) {
   namespace fs = std::filesystem;
-  const fs::path config = fs::path(tokenizer_json).parent_path() / "tokenizer_config.json";
+  const fs::path config = files::HfTokenizerConfigPath(fs::path(tokenizer_json).parent_path().string());
   Tokenizer tok;
   XMAS_ASSIGN_OR_RETURN(tok.bpe_, BpeTokenizer::Load(tokenizer_json, fs::exists(config) ? config.string() : ""));
   XMAS_RETURN_IF_ERROR(tok.InitBpe(tokenizer_json));

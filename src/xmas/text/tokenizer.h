@@ -45,6 +45,9 @@ class Tokenizer {
 
   // Loads a `.model`, a `tokenizer.json` or a folder (above). Errors name the file.
   static Result<Tokenizer> Load(const std::string& model_path);
+  // The file Load(dir) would read in folder `dir` (tokenizer.model, else
+  // tokenizer.json); "" when it holds neither.
+  static std::string FileInFolder(const std::string& dir);
   // Loads a serialized ModelProto held in memory (`name` is used in errors).
   static Result<Tokenizer> FromSerialized(std::string_view model_proto, const std::string& name);
 

@@ -89,14 +89,20 @@ Result<text::TemplateKind> ResolveTemplate(const ExtractOptions& o, const std::s
   return stage->template_kind;
 }
 
+// --tokenizer (a file or a folder), else the checkpoint's, else the run's
+// (tokenizer.model or tokenizer.json: text::Tokenizer::FileInFolder).
 Result<std::string> ResolveTokenizer(const ExtractOptions& o, const std::string& ckpt) {
-  const std::string in_run = o.run.empty() ? "" : files::TokenizerPath(o.run);
-  for (const std::string& p : {o.tokenizer, files::TokenizerPath(ckpt), in_run}) {
-    if (!p.empty() && fs::exists(p)) return p;
-    if (!p.empty() && p == o.tokenizer) return Status::NotFound("--tokenizer: " + p + ": no such file");
+  if (!o.tokenizer.empty()) {
+    if (!fs::exists(o.tokenizer)) return Status::NotFound("--tokenizer: " + o.tokenizer + ": no such file");
+    return o.tokenizer;
+  }
+  for (const std::string& dir : {ckpt, o.run}) {
+    if (dir.empty()) continue;
+    std::string file = text::Tokenizer::FileInFolder(dir);
+    if (!file.empty()) return file;
   }
   return Status::NotFound((o.run.empty() ? ckpt : o.run) +
-                          ": no tokenizer.model in the run or its checkpoint (pass --tokenizer)");
+                          ": no tokenizer.model or tokenizer.json in the run or its checkpoint (pass --tokenizer)");
 }
 
 Status EncodeShard(const ExtractOptions& o, const data::Dataset& dataset,

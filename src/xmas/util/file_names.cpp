@@ -31,6 +31,8 @@ std::string FinalDir(const std::string& run) { return Join(run, kFinal); }
 std::string ModelConfigPath(const std::string& model_dir) { return Join(model_dir, kModelConfig); }
 std::string ModelWeightsPath(const std::string& model_dir) { return Join(model_dir, kModelWeights); }
 std::string TokenizerPath(const std::string& dir) { return Join(dir, kTokenizer); }
+std::string HfTokenizerPath(const std::string& dir) { return Join(dir, kHfTokenizer); }
+std::string HfTokenizerConfigPath(const std::string& dir) { return Join(dir, kHfTokenizerConfig); }
 std::string TrainerStatePath(const std::string& checkpoint_dir) { return Join(checkpoint_dir, kTrainerState); }
 std::string ManifestPath(const std::string& dir) { return Join(dir, kManifest); }
 

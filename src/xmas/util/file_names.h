@@ -46,12 +46,17 @@ inline constexpr char kModelConfig[] = "config.json";
 inline constexpr char kModelWeights[] = "model.safetensors";
 inline constexpr char kModelWeightsIndex[] = "model.safetensors.index.json";  // sharded weights
 inline constexpr char kWeightsExtension[] = ".safetensors";  // shards: model-00001-of-00002.safetensors
-inline constexpr char kTokenizer[] = "tokenizer.model";
+inline constexpr char kTokenizer[] = "tokenizer.model";             // SentencePiece
+inline constexpr char kHfTokenizer[] = "tokenizer.json";             // HF tokenizers (byte-level BPE)
+inline constexpr char kHfTokenizerConfig[] = "tokenizer_config.json";  // beside it: BOS/EOS/pad
 
 std::string ModelConfigPath(const std::string& model_dir);
 std::string ModelWeightsPath(const std::string& model_dir);
 // DIR/tokenizer.model (a model folder, a run, an experiment).
 std::string TokenizerPath(const std::string& dir);
+// DIR/tokenizer.json, DIR/tokenizer_config.json.
+std::string HfTokenizerPath(const std::string& dir);
+std::string HfTokenizerConfigPath(const std::string& dir);
 std::string TrainerStatePath(const std::string& checkpoint_dir);
 
 // ---- the feature store and the demo data ------------------------------------
