@@ -13,8 +13,8 @@
 
 namespace {
 
-void CheckMatrix(const xmas::traj::Store& store, const xmas::traj::FeatureInfo& info,
-                 const xmas::Result<xmas::traj::FeatureMatrix>& m) {
+void CheckMatrix(const xmas::store::Store& store, const xmas::store::FeatureInfo& info,
+                 const xmas::Result<xmas::store::FeatureMatrix>& m) {
   if (!m.ok()) return;
   const size_t cols = info.cols < 0 ? 1 : static_cast<size_t>(info.cols);
   if (m->rows != store.size() || m->cols != cols || m->values.size() != m->rows * m->cols) std::abort();
@@ -33,8 +33,8 @@ XMAS_FUZZ_TARGET(store) {
   for (size_t i = 0; i < parts.size() && i < 16; ++i) {
     dir.Write(i < 3 ? names[i] : "f" + std::to_string(i - 3) + ".npy", parts[i]);
   }
-  (void)xmas::traj::Store::IsStore(path);
-  auto store = xmas::traj::Store::Open(path);
+  (void)xmas::store::Store::IsStore(path);
+  auto store = xmas::store::Store::Open(path);
   if (!store.ok()) return 0;
   if (store->valid().size() != store->size()) std::abort();
   size_t id_bytes = 0;

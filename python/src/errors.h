@@ -3,7 +3,7 @@
 // (the same one line the CLI prints after "xmas: error: ").
 //
 //   Check(store.Finish());                     // raises on error
-//   auto store = Unwrap(traj::Store::Open(d));  // the value, or raises
+//   auto store = Unwrap(xmas::store::Store::Open(d));  // the value, or raises
 #pragma once
 
 #include <pybind11/pybind11.h>

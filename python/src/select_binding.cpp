@@ -108,7 +108,7 @@ void CheckFinite(const ArrayInput& in) {
 std::string WriteArrayStore(const ArrayInput& in, std::vector<std::string> row_ids, bool loss,
                             const std::string& dir) {
   const std::string path = dir + "/store";
-  traj::StoreWriter w = Unwrap(traj::StoreWriter::Create(path, std::move(row_ids), in.valid));
+  xmas::store::StoreWriter w = Unwrap(xmas::store::StoreWriter::Create(path, std::move(row_ids), in.valid));
   const size_t n = in.rows(), t = in.checkpoints(), d = in.dims();
   std::vector<float> step_values(n * d);
   const float* all = in.values.data();
@@ -116,7 +116,7 @@ std::string WriteArrayStore(const ArrayInput& in, std::vector<std::string> row_i
     for (size_t i = 0; i < n; ++i) {
       std::copy(all + (i * t + c) * d, all + (i * t + c + 1) * d, step_values.data() + i * d);
     }
-    Check(w.AddCheckpoint(loss ? traj::feature::kLoss : traj::feature::kSvd, in.steps[c], step_values.data(),
+    Check(w.AddCheckpoint(loss ? xmas::store::feature::kLoss : xmas::store::feature::kSvd, in.steps[c], step_values.data(),
                           loss ? -1 : static_cast<int64_t>(d)));
   }
   if (!loss) w.SetTopK(static_cast<int>(d));

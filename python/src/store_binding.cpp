@@ -10,9 +10,9 @@
 namespace xmas::python {
 namespace {
 
-using traj::FeatureMatrix;
-using traj::Store;
-using traj::StoreWriter;
+using xmas::store::FeatureMatrix;
+using xmas::store::Store;
+using xmas::store::StoreWriter;
 
 // JSON text <-> Python objects through the json module (settings are small).
 py::object JsonToPython(const nlohmann::json& j) {
@@ -31,7 +31,7 @@ py::array Matrix(FeatureMatrix m, int64_t cols) {
 }
 
 py::array ReadCheckpoint(const Store& s, const std::string& name, int64_t step) {
-  const traj::FeatureInfo info = Unwrap(s.Info(name));
+  const xmas::store::FeatureInfo info = Unwrap(s.Info(name));
   FeatureMatrix m;
   {
     py::gil_scoped_release release;
@@ -41,7 +41,7 @@ py::array ReadCheckpoint(const Store& s, const std::string& name, int64_t step) 
 }
 
 py::array ReadStatic(const Store& s, const std::string& name) {
-  const traj::FeatureInfo info = Unwrap(s.Info(name));
+  const xmas::store::FeatureInfo info = Unwrap(s.Info(name));
   FeatureMatrix m;
   {
     py::gil_scoped_release release;
@@ -52,7 +52,7 @@ py::array ReadStatic(const Store& s, const std::string& name) {
 
 // Every checkpoint of a feature stacked: [N, T] or [N, T, D].
 py::array Trajectories(const Store& s, const std::string& name) {
-  const traj::FeatureInfo info = Unwrap(s.Info(name));
+  const xmas::store::FeatureInfo info = Unwrap(s.Info(name));
   const std::vector<int64_t> steps = Unwrap(s.Steps(name));
   const size_t n = s.size(), t = steps.size(), d = info.cols < 0 ? 1 : info.cols;
   std::vector<float> out(n * t * d);
@@ -69,7 +69,7 @@ py::array Trajectories(const Store& s, const std::string& name) {
 }
 
 py::dict Info(const Store& s, const std::string& name) {
-  const traj::FeatureInfo info = Unwrap(s.Info(name));
+  const xmas::store::FeatureInfo info = Unwrap(s.Info(name));
   py::dict d;
   d["name"] = info.name;
   d["per_checkpoint"] = info.per_checkpoint;

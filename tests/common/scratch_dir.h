@@ -8,7 +8,7 @@
 #include <string>
 #include <unistd.h>
 
-namespace xmas::eval::testing {
+namespace xmas::testing {
 
 class ScratchDir {
  public:
@@ -33,4 +33,4 @@ inline void WriteText(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-}  // namespace xmas::eval::testing
+}  // namespace xmas::testing

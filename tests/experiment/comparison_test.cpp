@@ -6,7 +6,7 @@
 
 #include "xmas/experiment/results_table.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 
 // `correct` of `n` questions right (the first ones), as item scores.
@@ -28,8 +28,8 @@ RunResult MakeRun(const std::string& method, double budget, uint64_t seed, doubl
 
 TableOptions Baselines(double a, double b) {
   TableOptions o;
-  o.baselines["a"] = MajorityBaseline{"yes", 40, a};
-  o.baselines["b"] = MajorityBaseline{"no", 40, b};
+  o.baselines["a"] = eval::MajorityBaseline{"yes", 40, a};
+  o.baselines["b"] = eval::MajorityBaseline{"no", 40, b};
   o.bootstrap.resamples = 2000;
   o.compute_note = "Compute: equal steps.";
   return o;
@@ -95,14 +95,14 @@ TEST(Comparison, VerdictNeedsTheIntervalToExcludeZeroAgainstEveryRandomSeed) {
   // On a (the one learned benchmark) oracle answers all 40, random 20: +50 points.
   EXPECT_DOUBLE_EQ(good.delta, 50.0);
   EXPECT_GT(good.low, 0);
-  EXPECT_EQ(good.verdict, Verdict::kBetter);
+  EXPECT_EQ(good.verdict, eval::Verdict::kBetter);
   const Comparison& bad = Row(t, "anti", 10).vs_random;
   EXPECT_DOUBLE_EQ(bad.delta, -50.0);
   EXPECT_LT(bad.high, 0);
-  EXPECT_EQ(bad.verdict, Verdict::kWorse);
+  EXPECT_EQ(bad.verdict, eval::Verdict::kWorse);
   const Comparison& same = Row(t, "xmas", 10).vs_random;
   EXPECT_DOUBLE_EQ(same.delta, 0.0);
-  EXPECT_EQ(same.verdict, Verdict::kTie);
+  EXPECT_EQ(same.verdict, eval::Verdict::kTie);
   EXPECT_FALSE(Row(t, "random", 10).vs_random.defined);
   EXPECT_EQ(Row(t, "random", 10).vs_random.why_not, "reference");
 
@@ -114,7 +114,7 @@ TEST(Comparison, VerdictNeedsTheIntervalToExcludeZeroAgainstEveryRandomSeed) {
   EXPECT_GT(mixed.intervals[2].low, 0);
   EXPECT_DOUBLE_EQ(mixed.intervals[0].low, 0);
   EXPECT_DOUBLE_EQ(mixed.low, 0);  // the envelope holds the seed it ties with
-  EXPECT_EQ(mixed.verdict, Verdict::kTie);
+  EXPECT_EQ(mixed.verdict, eval::Verdict::kTie);
 }
 
 TEST(Comparison, EveryCountedBenchmarkWeighsTheSame) {
@@ -211,4 +211,4 @@ TEST(Comparison, MarkdownAndJsonSayTheRules) {
 }
 
 }  // namespace
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 
 TEST(ExperimentConfig, ParsesFieldsAndKeepsDefaults) {
@@ -159,4 +159,4 @@ TEST(ExperimentConfig, PretrainScaleKeepsEveryCaption) {
 }
 
 }  // namespace
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

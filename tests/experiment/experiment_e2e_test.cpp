@@ -9,7 +9,7 @@
 #include "xmas/experiment/runner.h"
 #include "xmas/util/atomic_file.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 using testing::ScratchDir;
 
@@ -95,4 +95,4 @@ TEST(ExperimentEndToEnd, ReducedDemoRunsResumesAndExtends) {
 }
 
 }  // namespace
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -10,7 +10,7 @@
 #include "../common/scratch_dir.h"
 #include "xmas/experiment/svg.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 using testing::ScratchDir;
 using testing::WriteText;
@@ -51,8 +51,8 @@ ReportData FullReport() {
     runs.push_back(x);
   }
   TableOptions options;
-  options.baselines["colors"] = MajorityBaseline{"red", 4, 25};
-  options.baselines["count & <shape>"] = MajorityBaseline{"2", 4, 75};  // not cleared: flagged
+  options.baselines["colors"] = eval::MajorityBaseline{"red", 4, 25};
+  options.baselines["count & <shape>"] = eval::MajorityBaseline{"2", 4, 75};  // not cleared: flagged
   options.bootstrap.resamples = 200;
   options.compute_note = "Compute: equal steps <all>.";
   ReportData d;
@@ -175,4 +175,4 @@ TEST(ReportHtml, RendersInHeadlessChromium) {
 }
 
 }  // namespace
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

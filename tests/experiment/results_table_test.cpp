@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 
 RunResult MakeRun(std::string method, double budget, uint64_t seed, double a, double b, double sel,
@@ -86,4 +86,4 @@ TEST(ResultsTable, MarkdownAndCsv) {
 }
 
 }  // namespace
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -6,7 +6,7 @@
 
 #include "../common/scratch_dir.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 using testing::ScratchDir;
 using testing::WriteText;
@@ -122,4 +122,4 @@ TEST(StepCache, StampPathIsHiddenBesideTheOutput) {
 }
 
 }  // namespace
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -6,7 +6,7 @@
 
 #include "xmas/experiment/experiment_config.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 
 TEST(StressConfig, ParsesWithTheControlsAndThreeRandomSeeds) {
@@ -47,4 +47,4 @@ TEST(StressConfig, UnknownDemoSizeIsRejected) {
 }
 
 }  // namespace
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -148,11 +148,14 @@ class ArraysTest(TempDirTest):
         b = xmas.select(sums.astype(np.float32), "25%", text_only=text_only)
         self.assertEqual(a.indices.tolist(), b.indices.tolist())
         np.testing.assert_array_equal(a.stability, b.stability)
-        # stability = total variation of the (float32) Σσ trajectory; NaN for text-only rows
+        # Without normalisation (the authors' raw Σσ), stability = total variation
+        # of the (float32) Σσ trajectory; NaN for text-only rows.
+        raw = xmas.select(values, "25%", text_only=text_only, normalize="none")
         s32 = sums.astype(np.float32)
         tv = np.abs(np.diff(s32, axis=1)).sum(axis=1)
-        np.testing.assert_allclose(a.stability[~text_only], tv[~text_only], rtol=1e-6)
+        np.testing.assert_allclose(raw.stability[~text_only], tv[~text_only], rtol=1e-6)
         self.assertTrue(np.isnan(a.stability[text_only]).all())
+        self.assertTrue(np.isnan(raw.stability[text_only]).all())
         self.assertTrue((a.cluster_of[text_only] == a.report["details"]["clusters"]).all())
 
     def test_s2l_losses_equal_cli(self):

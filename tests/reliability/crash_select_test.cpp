@@ -42,14 +42,14 @@ class SelectData {
       ids.push_back(id + "::" + image);
     }
     json.close();
-    auto writer = traj::StoreWriter::Create(store(), ids, std::vector<uint8_t>(n, 1));
+    auto writer = xmas::store::StoreWriter::Create(store(), ids, std::vector<uint8_t>(n, 1));
     EXPECT_TRUE(writer.ok()) << writer.status().ToString();
     std::mt19937 rng(7);
     std::normal_distribution<float> noise(0.f, 1.f);
     std::vector<float> values(n * 3);
     for (int64_t step : {100, 200, 300, 400}) {
       for (size_t i = 0; i < values.size(); ++i) values[i] = std::abs(noise(rng)) + float(i % 7);
-      EXPECT_TRUE(writer->AddCheckpoint(traj::feature::kSvd, step, values.data(), 3).ok());
+      EXPECT_TRUE(writer->AddCheckpoint(xmas::store::feature::kSvd, step, values.data(), 3).ok());
     }
     writer->SetTopK(3);
     EXPECT_TRUE(writer->Finish().ok());

@@ -102,7 +102,7 @@ TEST_F(LimitsTest, StoreManifestFieldsOfTheWrongTypeAreErrors) {
         R"({"format": "xmas-trajectory-store", )" + ok_fields + R"(, "settings": 3})"}) {
     Write("s/manifest.json", manifest);
     Write("s/ids.txt", "");
-    auto store = traj::Store::Open(Path("s"));
+    auto store = xmas::store::Store::Open(Path("s"));
     EXPECT_FALSE(store.ok()) << manifest;
     EXPECT_NE(Message(store.status()).find("manifest.json"), std::string::npos) << Message(store.status());
   }

@@ -18,9 +18,9 @@ using testing::TempDir;
 class BaselineTest : public ::testing::Test {
  protected:
   // n image records; `fill` writes the store's features.
-  void Make(size_t n, const std::function<void(traj::StoreWriter*)>& fill) {
+  void Make(size_t n, const std::function<void(xmas::store::StoreWriter*)>& fill) {
     keys_ = testing::WriteDataset(d_ / "data.json", n, 0);
-    auto w = traj::StoreWriter::Create(d_ / "store", keys_, std::vector<uint8_t>(n, 1));
+    auto w = xmas::store::StoreWriter::Create(d_ / "store", keys_, std::vector<uint8_t>(n, 1));
     ASSERT_TRUE(w.ok());
     fill(&*w);
     ASSERT_TRUE(w->Finish().ok());
@@ -44,7 +44,7 @@ class BaselineTest : public ::testing::Test {
 };
 
 TEST_F(BaselineTest, RandomIsExactAndSeeded) {
-  Make(50, [](traj::StoreWriter*) {});
+  Make(50, [](xmas::store::StoreWriter*) {});
   auto a = Run("random", "20%");
   auto b = Run("random", "20%");
   auto c = Run("random", "20%", [](SelectOptions* o) { o->seed = 4; });
@@ -58,7 +58,7 @@ TEST_F(BaselineTest, RandomIsExactAndSeeded) {
 TEST_F(BaselineTest, ScoreBands) {
   std::vector<float> score(40), nll(40);
   for (int i = 0; i < 40; ++i) score[i] = static_cast<float>((i * 17) % 40), nll[i] = 0.1f * i;
-  Make(40, [&](traj::StoreWriter* w) {
+  Make(40, [&](xmas::store::StoreWriter* w) {
     ASSERT_TRUE(w->AddStatic("el2n", score.data(), -1).ok());
     ASSERT_TRUE(w->AddStatic("nll", nll.data(), -1).ok());
   });
@@ -79,7 +79,7 @@ TEST_F(BaselineTest, ClipScoreKeepsTheBestAligned) {
     img[2 * i] = 1, img[2 * i + 1] = 0;
     txt[2 * i] = static_cast<float>(std::cos(angle)), txt[2 * i + 1] = static_cast<float>(std::sin(angle));
   }
-  Make(20, [&](traj::StoreWriter* w) {
+  Make(20, [&](xmas::store::StoreWriter* w) {
     ASSERT_TRUE(w->AddStatic("image_embed", img.data(), 2).ok());
     ASSERT_TRUE(w->AddStatic("text_embed", txt.data(), 2).ok());
   });
@@ -103,7 +103,7 @@ std::vector<float> Duplicated(size_t* n) {
 TEST_F(BaselineTest, SemDeDupRemovesPlantedDuplicates) {
   size_t n = 0;
   const auto e = Duplicated(&n);
-  Make(n, [&](traj::StoreWriter* w) { ASSERT_TRUE(w->AddStatic("embed", e.data(), 8).ok()); });
+  Make(n, [&](xmas::store::StoreWriter* w) { ASSERT_TRUE(w->AddStatic("embed", e.data(), 8).ok()); });
   auto r = Run("semdedup", "10", [](SelectOptions* o) { o->clusters = 3; o->semdedup_eps = 0.001; });
   ASSERT_TRUE(r.ok()) << r.status().message();
   std::set<size_t> groups;
@@ -121,7 +121,7 @@ TEST_F(BaselineTest, D2PruningSpreadsOverDenseRegions) {
     e.push_back(a ? 1.f : 0.001f * i);
     e.push_back(a ? 0.001f * i : 1.f);
   }
-  Make(25, [&](traj::StoreWriter* w) { ASSERT_TRUE(w->AddStatic("embed", e.data(), 2).ok()); });
+  Make(25, [&](xmas::store::StoreWriter* w) { ASSERT_TRUE(w->AddStatic("embed", e.data(), 2).ok()); });
   auto r = Run("d2-pruning", "2", [](SelectOptions* o) { o->knn = 19; o->gamma = 10; });
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->size(), 2u);
@@ -135,7 +135,7 @@ TEST_F(BaselineTest, CoincideHitsTheBudgetAndCoversClusters) {
     for (int j = 0; j < 4; ++j) img.push_back(j == c ? 1.f : 0.01f * ((i + j) % 5));
     for (int j = 0; j < 3; ++j) txt.push_back(j == c ? 1.f : 0.02f * ((i * j) % 4));
   }
-  Make(60, [&](traj::StoreWriter* w) {
+  Make(60, [&](xmas::store::StoreWriter* w) {
     ASSERT_TRUE(w->AddStatic("coincide_image", img.data(), 4).ok());
     ASSERT_TRUE(w->AddStatic("coincide_text", txt.data(), 3).ok());
   });
@@ -167,14 +167,14 @@ std::vector<float> Spread(size_t n, size_t d) {
 TEST_F(BaselineTest, KMeansToleranceReachesEveryClusteringMethod) {
   const size_t n = 300, d = 4;
   const std::vector<float> e = Spread(n, d);
-  Make(n, [&](traj::StoreWriter* w) {
+  Make(n, [&](xmas::store::StoreWriter* w) {
     ASSERT_TRUE(w->AddStatic("embed", e.data(), d).ok());
     ASSERT_TRUE(w->AddStatic("coincide_image", e.data(), 2).ok());
     ASSERT_TRUE(w->AddStatic("coincide_text", e.data() + n * 2, 2).ok());
   });
   auto ds = data::DatasetIndex::Load(d_ / "data.json");
   ASSERT_TRUE(ds.ok()) << ds.status().message();
-  traj::FeatureMatrix unit;  // semdedup clusters the centred unit rows (issue 17)
+  xmas::store::FeatureMatrix unit;  // semdedup clusters the centred unit rows (issue 17)
   unit.rows = n;
   unit.cols = d;
   unit.values = e;
@@ -208,7 +208,7 @@ TEST_F(BaselineTest, KMeansToleranceReachesEveryClusteringMethod) {
 }
 
 TEST_F(BaselineTest, MissingFeatureIsAClearError) {
-  Make(10, [](traj::StoreWriter*) {});
+  Make(10, [](xmas::store::StoreWriter*) {});
   for (const char* m : {"el2n", "perplexity", "clip-score", "semdedup", "d2-pruning", "coincide", "s2l"}) {
     auto r = Run(m, "2");
     ASSERT_FALSE(r.ok()) << m;

@@ -152,12 +152,12 @@ TEST(Explain, OneEntryPerClusterWithTaskMix) {
 }
 
 TEST(Embeddings, CentringRemovesTheSharedDirection) {
-  traj::FeatureMatrix m;
+  xmas::store::FeatureMatrix m;
   m.rows = 3;
   m.cols = 2;
   m.values = {1.0f, 0.1f, 1.0f, -0.1f, 0.f, 0.f};  // cosine 0.98 raw
   SelectOptions o;
-  traj::FeatureMatrix raw = m;
+  xmas::store::FeatureMatrix raw = m;
   o.embed_norm = EmbedNorm::kRaw;
   PrepareEmbedding(&raw, o);
   EXPECT_GT(Dot(raw.row(0), raw.row(1), 2), 0.97f);

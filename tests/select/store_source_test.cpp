@@ -16,7 +16,7 @@ using testing::TempDir;
 TEST(StoreSource, CheckpointOfAnotherRowLengthIsAnError) {
   TempDir d;
   const std::string dir = d / "s";
-  auto w = traj::StoreWriter::Create(dir, {"a::x.jpg", "b::y.jpg"}, {1, 1});
+  auto w = xmas::store::StoreWriter::Create(dir, {"a::x.jpg", "b::y.jpg"}, {1, 1});
   const std::vector<float> v = {3.f, 1.f, 4.f, 2.f};
   ASSERT_TRUE(w->AddCheckpoint("svd", 200, v.data(), 2).ok());
   ASSERT_TRUE(w->AddCheckpoint("svd", 400, v.data(), 2).ok());

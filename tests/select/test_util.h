@@ -67,7 +67,7 @@ inline void WriteStore(const std::string& dir, const std::vector<std::string>& k
                        const std::vector<std::vector<float>>& svd, int k) {
   std::vector<uint8_t> valid(keys.size(), 0);
   for (size_t i = 0; i < images; ++i) valid[i] = 1;
-  auto w = traj::StoreWriter::Create(dir, keys, valid);
+  auto w = xmas::store::StoreWriter::Create(dir, keys, valid);
   ASSERT_TRUE(w.ok()) << w.status().message();
   for (size_t s = 0; s < svd.size(); ++s) {
     ASSERT_TRUE(w->AddCheckpoint("svd", static_cast<int64_t>(200 * (s + 1)), svd[s].data(), k).ok());

@@ -7,7 +7,7 @@
 #include "../select/test_util.h"
 #include "xmas/store/store.h"
 
-namespace xmas::traj {
+namespace xmas::store {
 namespace {
 using select::testing::TempDir;
 
@@ -83,4 +83,4 @@ TEST(Store, ReaderRefusesInconsistentFiles) {
 }
 
 }  // namespace
-}  // namespace xmas::traj
+}  // namespace xmas::store

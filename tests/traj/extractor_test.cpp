@@ -14,6 +14,10 @@
 #include "xmas/store/store.h"
 
 namespace xmas::traj {
+
+// The feature store's names (xmas::store).
+using store::FeatureMatrix, store::Store;
+namespace feature = store::feature;
 namespace {
 
 using testing::BaseOptions;

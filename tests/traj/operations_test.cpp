@@ -15,6 +15,10 @@
 #include "xmas/store/store.h"
 
 namespace xmas::traj {
+
+// The feature store's names (xmas::store).
+using store::Store;
+namespace feature = store::feature;
 namespace {
 
 namespace fs = std::filesystem;

@@ -13,17 +13,17 @@ namespace {
 
 struct Options {
   std::string config;
-  xmas::eval::RunnerOptions runner;
+  xmas::experiment::RunnerOptions runner;
 };
 
 xmas::Status Run(Options o) {
-  XMAS_ASSIGN_OR_RETURN(auto config, o.config.empty() ? xmas::eval::DemoConfig()
-                                                      : xmas::eval::LoadExperimentConfig(o.config));
+  XMAS_ASSIGN_OR_RETURN(auto config, o.config.empty() ? xmas::experiment::DemoConfig()
+                                                      : xmas::experiment::LoadExperimentConfig(o.config));
   if (o.runner.out_dir.empty()) o.runner.out_dir = "runs/" + config.name;
-  std::cout << "xmas demo: " << xmas::eval::DescribeExperiment(config) << "\n"
+  std::cout << "xmas demo: " << xmas::experiment::DescribeExperiment(config) << "\n"
             << "output: " << o.runner.out_dir << " (rerun to resume; finished steps are cached)\n\n"
             << std::flush;
-  XMAS_ASSIGN_OR_RETURN(auto outcome, xmas::eval::RunExperiment(config, o.runner));
+  XMAS_ASSIGN_OR_RETURN(auto outcome, xmas::experiment::RunExperiment(config, o.runner));
   if (!outcome.results_markdown.empty()) std::cout << "\n" << outcome.results_markdown << "\n";
   for (const auto& n : outcome.notes) std::cout << "note: " << n << "\n";
   std::cout << "report: " << outcome.report_path << "\n";

@@ -9,12 +9,12 @@ namespace {
 
 struct Options {
   std::string config;
-  xmas::eval::RunnerOptions runner;
+  xmas::experiment::RunnerOptions runner;
 };
 
 xmas::Status Run(const Options& o) {
-  XMAS_ASSIGN_OR_RETURN(auto config, xmas::eval::LoadExperimentConfig(o.config));
-  XMAS_ASSIGN_OR_RETURN(auto outcome, xmas::eval::RunExperiment(config, o.runner));
+  XMAS_ASSIGN_OR_RETURN(auto config, xmas::experiment::LoadExperimentConfig(o.config));
+  XMAS_ASSIGN_OR_RETURN(auto outcome, xmas::experiment::RunExperiment(config, o.runner));
   if (!outcome.results_markdown.empty()) std::cout << "\n" << outcome.results_markdown << "\n";
   for (const auto& n : outcome.notes) std::cout << "note: " << n << "\n";
   if (!outcome.results_md_path.empty()) {

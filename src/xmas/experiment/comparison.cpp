@@ -9,7 +9,7 @@
 
 #include "xmas/experiment/results_table.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 using nlohmann::json;
 
@@ -142,7 +142,7 @@ Comparison Compare(const std::vector<const RunResult*>& mine, const std::vector<
         c.why_not = why;
         return c;
       }
-      auto interval = PairedBootstrap(pm, pr, t.bootstrap);
+      auto interval = eval::PairedBootstrap(pm, pr, t.bootstrap);
       if (!interval.ok()) {
         c.why_not = interval.status().message();
         return c;
@@ -159,7 +159,7 @@ Comparison Compare(const std::vector<const RunResult*>& mine, const std::vector<
     c.low = std::min(c.low, i.low);
     c.high = std::max(c.high, i.high);
   }
-  c.verdict = CompareToRandom(c.intervals);
+  c.verdict = eval::CompareToRandom(c.intervals);
   return c;
 }
 
@@ -179,7 +179,7 @@ void GainRow(const ResultsRow& row, const ResultsTable& t, const ResultsRow* ran
   cells.push_back(random != nullptr && random != &row ? FormatGain(random->mean_gain) : "");
   if (row.vs_random.defined) {
     cells.push_back(FormatComparison(row.vs_random));
-    cells.push_back(VerdictName(row.vs_random.verdict));
+    cells.push_back(eval::VerdictName(row.vs_random.verdict));
   } else {
     cells.push_back(row.method == t.reference_method ? "(reference)" : "–");
     cells.push_back("");
@@ -218,7 +218,7 @@ json RowJson(const ResultsRow& r, const ResultsTable& t) {
       v["delta"] = c.delta;
       v["low"] = c.low;
       v["high"] = c.high;
-      v["verdict"] = VerdictName(c.verdict);
+      v["verdict"] = eval::VerdictName(c.verdict);
       v["intervals"] = json::array();
       for (const auto& i : c.intervals) {
         v["intervals"].push_back({{"questions", i.questions}, {"mean_difference", i.mean_difference},
@@ -414,4 +414,4 @@ json ResultsToJson(const ResultsTable& t) {
   return j;
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <vector>
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace fs = std::filesystem;
 namespace {
 
@@ -136,4 +136,4 @@ Result<std::string> HashPath(const std::string& path) {
   return tree.HexDigest();
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -13,7 +13,7 @@
 
 #include "xmas/util/status.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 class Sha256 {
  public:
@@ -43,4 +43,4 @@ Result<std::string> HashFile(const std::string& path);
 // temporaries, not outputs.
 Result<std::string> HashPath(const std::string& path);
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <type_traits>
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 extern const char* const kDemoConfigJson;  // generated from configs/demo.json (CMakeLists.txt)
 
@@ -38,4 +38,4 @@ std::string DescribeExperiment(const ExperimentConfig& c) {
          " (random seeds " + join(c.selection.seeds, "") + "); target " + c.target.model;
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -7,7 +7,7 @@
 #include "xmas/experiment/experiment_config.h"
 #include "xmas/util/status.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 // The text of configs/demo.json as it was at build time.
 const char* DemoConfigText();
@@ -18,4 +18,4 @@ Result<ExperimentConfig> DemoConfig();
 // One line: data, proxy, T, methods, budgets, seeds, target.
 std::string DescribeExperiment(const ExperimentConfig& config);
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -8,7 +8,7 @@
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/enum_names.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -352,4 +352,4 @@ json ConfigToJson(const ExperimentConfig& c) {
                     {"limit", c.eval.limit}}}};
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

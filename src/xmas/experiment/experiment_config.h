@@ -24,7 +24,7 @@
 
 #include "xmas/util/status.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 // One training stage's recipe (pretrain = connector only on captions,
 // finetune = connector + LLM on instructions).
@@ -141,4 +141,4 @@ Result<ExperimentConfig> LoadExperimentConfig(const std::string& path);
 // the config itself), for the report and for cache keys.
 nlohmann::json ConfigToJson(const ExperimentConfig& config);
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

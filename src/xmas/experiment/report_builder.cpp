@@ -6,7 +6,7 @@
 #include "xmas/store/store.h"
 #include "xmas/util/atomic_file.h"
 
-namespace xmas::eval::internal {
+namespace xmas::experiment::internal {
 using nlohmann::json;
 
 namespace {
@@ -46,12 +46,12 @@ void AddCompositions(const ReportInputs& in, ReportData* d) {
 
 // Σ top-k singular values per checkpoint, rows in dataset order.
 Status ReadTrajectories(const std::string& store_dir, std::vector<float>* values, std::vector<int64_t>* steps) {
-  XMAS_ASSIGN_OR_RETURN(traj::Store store, traj::Store::Open(store_dir));
-  XMAS_ASSIGN_OR_RETURN(*steps, store.Steps(traj::feature::kSvd));
+  XMAS_ASSIGN_OR_RETURN(xmas::store::Store store, xmas::store::Store::Open(store_dir));
+  XMAS_ASSIGN_OR_RETURN(*steps, store.Steps(xmas::store::feature::kSvd));
   size_t n = store.size(), t = steps->size();
   values->assign(n * t, 0.0f);
   for (size_t s = 0; s < t; ++s) {
-    XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix m, store.ReadCheckpoint(traj::feature::kSvd, (*steps)[s]));
+    XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix m, store.ReadCheckpoint(xmas::store::feature::kSvd, (*steps)[s]));
     for (size_t i = 0; i < n && i < m.rows; ++i) {
       double sum = 0;
       for (size_t k = 0; k < m.cols; ++k) sum += m.row(i)[k];
@@ -110,4 +110,4 @@ ReportData BuildReportData(const ReportInputs& in) {
   return d;
 }
 
-}  // namespace xmas::eval::internal
+}  // namespace xmas::experiment::internal

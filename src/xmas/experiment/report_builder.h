@@ -9,7 +9,7 @@
 #include "xmas/experiment/report_html.h"
 #include "xmas/experiment/runner_context.h"
 
-namespace xmas::eval::internal {
+namespace xmas::experiment::internal {
 
 struct ReportInputs {
   RunContext* ctx = nullptr;
@@ -26,4 +26,4 @@ struct ReportInputs {
 // Anything that cannot be read becomes a note rather than an error.
 ReportData BuildReportData(const ReportInputs& in);
 
-}  // namespace xmas::eval::internal
+}  // namespace xmas::experiment::internal

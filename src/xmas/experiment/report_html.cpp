@@ -7,7 +7,7 @@
 #include "xmas/experiment/svg.h"
 #include "xmas/util/progress.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 
 using svg::XmlEscape;
@@ -79,7 +79,7 @@ void GainRowHtml(const ResultsRow& row, const ResultsTable& t, bool full, std::s
   const ResultsRow* random = full ? nullptr : ReferenceRow(t, row.budget);
   *out += Td(random != nullptr && random != &row ? FormatGain(random->mean_gain) : "");
   if (row.vs_random.defined) {
-    const char* verdict = VerdictName(row.vs_random.verdict);
+    const char* verdict = eval::VerdictName(row.vs_random.verdict);
     *out += Td(FormatComparison(row.vs_random)) + "<td class=\"" + verdict + "\">" + verdict + "</td>";
   } else {
     *out += Td(row.method == t.reference_method ? "(reference)" : "–") + Td("");
@@ -290,4 +290,4 @@ std::string RenderReportHtml(const ReportData& d) {
   return h + "</body>\n</html>\n";
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -19,7 +19,7 @@
 
 #include "xmas/experiment/results_table.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 // The trajectories of one cluster: per checkpoint, the mean and the spread
 // (mean ± one standard deviation) of its members' values.
@@ -69,4 +69,4 @@ std::vector<ClusterCurve> SampleClusterCurves(const std::vector<float>& values, 
 // Sizes of every cluster id >= 0 in `cluster_of_row`.
 std::vector<size_t> ClusterSizes(const std::vector<int64_t>& cluster_of_row);
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

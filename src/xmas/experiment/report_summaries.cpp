@@ -5,7 +5,7 @@
 
 #include "xmas/experiment/report_html.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 std::vector<size_t> ClusterSizes(const std::vector<int64_t>& cluster_of_row) {
   std::map<int64_t, size_t> sizes;
@@ -54,4 +54,4 @@ std::vector<ClusterCurve> SampleClusterCurves(const std::vector<float>& values, 
   return curves;
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

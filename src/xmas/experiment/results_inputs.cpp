@@ -8,22 +8,22 @@
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/file_names.h"
 
-namespace xmas::eval::internal {
+namespace xmas::experiment::internal {
 using nlohmann::json;
 
-Result<std::map<std::string, MajorityBaseline>> LoadBaselines(const std::string& bench, int64_t limit) {
-  XMAS_ASSIGN_OR_RETURN(std::vector<std::string> paths, ListBenchFiles(bench));
-  std::map<std::string, MajorityBaseline> out;
+Result<std::map<std::string, eval::MajorityBaseline>> LoadBaselines(const std::string& bench, int64_t limit) {
+  XMAS_ASSIGN_OR_RETURN(std::vector<std::string> paths, eval::ListBenchFiles(bench));
+  std::map<std::string, eval::MajorityBaseline> out;
   for (const auto& path : paths) {
-    XMAS_ASSIGN_OR_RETURN(BenchFile file, LoadBenchFile(path));
+    XMAS_ASSIGN_OR_RETURN(eval::BenchFile file, eval::LoadBenchFile(path));
     if (limit > 0 && file.items.size() > static_cast<size_t>(limit)) file.items.resize(static_cast<size_t>(limit));
-    XMAS_ASSIGN_OR_RETURN(out[file.name], MajorityAnswerBaseline(file));
+    XMAS_ASSIGN_OR_RETURN(out[file.name], eval::MajorityAnswerBaseline(file));
   }
   return out;
 }
 
 Result<std::map<std::string, std::vector<double>>> LoadItemScores(const std::string& eval_dir,
-                                                                  const EvalReport& report) {
+                                                                  const eval::EvalReport& report) {
   std::map<std::string, std::vector<double>> out;
   for (const auto& b : report.benchmarks) {
     std::string path = eval_dir + "/" + b.name + ".predictions.jsonl";
@@ -54,4 +54,4 @@ int64_t TrainedSteps(const std::string& run) {
   return 0;
 }
 
-}  // namespace xmas::eval::internal
+}  // namespace xmas::experiment::internal

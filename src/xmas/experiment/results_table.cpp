@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -209,4 +209,4 @@ std::string ResultsToCsv(const ResultsTable& table) {
   return out;
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -32,7 +32,7 @@
 #include "xmas/eval/paired_bootstrap.h"
 #include "xmas/select/truth.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 // One target model's evaluation and what it cost.
 struct RunResult {
@@ -69,8 +69,8 @@ struct Comparison {
   // The envelope of the 95% intervals: the lowest low and the highest high,
   // so it excludes 0 exactly when every interval does on the same side.
   double low = 0, high = 0;
-  std::vector<PairedInterval> intervals;  // one per (row seed, random seed)
-  Verdict verdict = Verdict::kTie;
+  std::vector<eval::PairedInterval> intervals;  // one per (row seed, random seed)
+  eval::Verdict verdict = eval::Verdict::kTie;
 };
 
 // The intrinsic metrics (select::TruthMetrics) aggregated over a row's seeds.
@@ -113,14 +113,14 @@ struct ResultsTable {
   std::vector<bool> learned;               // full-data gain > 0: counted in the mean gain
   std::vector<std::string> compared;       // benchmarks the CIs pool (learned ones; all if none is)
   std::string reference_method;            // "random"
-  BootstrapOptions bootstrap;
+  eval::BootstrapOptions bootstrap;
   std::string compute_note;                // which compute mode ran (DescribeCompute)
   bool has_truth = false;                  // some row has intrinsic metrics
 };
 
 struct TableOptions {
-  std::map<std::string, MajorityBaseline> baselines;  // per benchmark; empty: no gains, CIs or verdicts
-  BootstrapOptions bootstrap;
+  std::map<std::string, eval::MajorityBaseline> baselines;  // per benchmark; empty: no gains, CIs or verdicts
+  eval::BootstrapOptions bootstrap;
   std::string compute_note;
   std::string reference_method = "random";
 };
@@ -182,4 +182,4 @@ std::string ResultsToMarkdown(const ResultsTable& table);
 // and spread in separate columns; undefined values empty.
 std::string ResultsToCsv(const ResultsTable& table);
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

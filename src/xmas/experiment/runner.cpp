@@ -16,7 +16,7 @@
 #include "xmas/util/file_names.h"
 #include "xmas/util/log.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace fs = std::filesystem;
 using internal::RunContext;
 using internal::SelectionRun;
@@ -73,10 +73,10 @@ int CountSteps(const ExperimentConfig& c, const std::vector<SelectionRun>& runs,
   return n;
 }
 
-Result<EvalReport> ReadScores(RunContext* ctx, const std::string& tag) {
+Result<eval::EvalReport> ReadScores(RunContext* ctx, const std::string& tag) {
   std::string path = ctx->Path("eval/" + tag + "/scores.json");
   XMAS_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  return EvalReportFromJson(text, path);
+  return eval::EvalReportFromJson(text, path);
 }
 
 // The optional pretrain stage of the proxy or the target (`role`). When it
@@ -200,7 +200,7 @@ std::optional<select::TruthMetrics> SubsetTruth(RunContext* ctx, const select::T
 
 // One evaluated target: scores, per-question scores, steps.
 Result<RunResult> ReadRun(RunContext* ctx, const std::string& tag, const std::string& target_run) {
-  XMAS_ASSIGN_OR_RETURN(EvalReport report, ReadScores(ctx, tag));
+  XMAS_ASSIGN_OR_RETURN(eval::EvalReport report, ReadScores(ctx, tag));
   RunResult rr;
   rr.scores = report.Scores();
   XMAS_ASSIGN_OR_RETURN(rr.item_scores, internal::LoadItemScores(ctx->Path("eval/" + tag), report));
@@ -299,4 +299,4 @@ Result<ExperimentOutcome> RunExperiment(const ExperimentConfig& config, const Ru
   return outcome;
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

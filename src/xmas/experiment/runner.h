@@ -25,7 +25,7 @@
 #include "xmas/experiment/experiment_config.h"
 #include "xmas/util/status.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 struct RunnerOptions {
   std::string out_dir;   // "" = runs/<config name>
@@ -50,4 +50,4 @@ Result<ExperimentOutcome> RunExperiment(const ExperimentConfig& config, const Ru
 // "<method>-<budget>-s<seed>" with the budget as %g ("xmas-12.5-s0").
 std::string RunTag(const std::string& method, double budget, uint64_t seed);
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

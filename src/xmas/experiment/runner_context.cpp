@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace xmas::eval::internal {
+namespace xmas::experiment::internal {
 
 std::string RunContext::Path(const std::string& relative) const {
   return (std::filesystem::path(out_) / relative).string();
@@ -26,4 +26,4 @@ double RunContext::Seconds(const std::string& label) const {
   return 0;
 }
 
-}  // namespace xmas::eval::internal
+}  // namespace xmas::experiment::internal

@@ -10,7 +10,7 @@
 #include "xmas/experiment/step_cache.h"
 #include "xmas/util/status.h"
 
-namespace xmas::eval::internal {
+namespace xmas::experiment::internal {
 
 struct StepRecord {
   std::string label;
@@ -64,4 +64,4 @@ class RunContext {
   std::vector<StepRecord> steps_;
 };
 
-}  // namespace xmas::eval::internal
+}  // namespace xmas::experiment::internal

@@ -14,7 +14,7 @@
 #include "xmas/util/atomic_file.h"
 #include "xmas/util/file_names.h"
 
-namespace xmas::eval::internal {
+namespace xmas::experiment::internal {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -242,17 +242,17 @@ Result<StepStamp> EvalStep(RunContext* ctx, const std::string& tag, const std::s
   return ctx->Run("eval " + tag, dir, key, [&]() -> Status {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    EvalOptions o;
+    eval::EvalOptions o;
     o.max_new_tokens = c.eval.max_new_tokens;
     o.batch_size = c.eval.batch_size;
     o.limit = c.eval.limit;
     o.image_root = ctx->data.images;
     o.predictions_dir = dir;
     o.threads = static_cast<int>(c.threads);
-    XMAS_ASSIGN_OR_RETURN(EvalReport report,
-                          EvaluateCheckpoint(files::FinalDir(target_run), ctx->data.bench, ctx->tokenizer, c.device, o));
-    return WriteFileAtomic(dir + "/scores.json", EvalReportToJson(report).dump(2) + "\n");
+    XMAS_ASSIGN_OR_RETURN(eval::EvalReport report,
+                          eval::EvaluateCheckpoint(files::FinalDir(target_run), ctx->data.bench, ctx->tokenizer, c.device, o));
+    return WriteFileAtomic(dir + "/scores.json", eval::EvalReportToJson(report).dump(2) + "\n");
   });
 }
 
-}  // namespace xmas::eval::internal
+}  // namespace xmas::experiment::internal

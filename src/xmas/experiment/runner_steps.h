@@ -8,7 +8,7 @@
 #include "xmas/data/dataset.h"
 #include "xmas/experiment/runner_context.h"
 
-namespace xmas::eval::internal {
+namespace xmas::experiment::internal {
 
 // data/ (demo) or the configured files; fills ctx->data.
 Status PrepareData(RunContext* ctx);
@@ -44,4 +44,4 @@ Result<StepStamp> EvalStep(RunContext* ctx, const std::string& tag, const std::s
 // always including the last; all of them when T is 0 or >= their number.
 std::vector<int64_t> PickCheckpoints(const std::vector<int64_t>& available, int64_t t);
 
-}  // namespace xmas::eval::internal
+}  // namespace xmas::experiment::internal

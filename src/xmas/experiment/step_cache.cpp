@@ -7,7 +7,7 @@
 #include "xmas/util/log.h"
 #include "xmas/util/progress.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -105,4 +105,4 @@ Result<StepOutcome> RunCached(const std::string& label, const std::string& outpu
   return StepOutcome{stamp, false};
 }
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

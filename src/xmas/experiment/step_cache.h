@@ -21,7 +21,7 @@
 #include "xmas/experiment/content_hash.h"
 #include "xmas/util/status.h"
 
-namespace xmas::eval {
+namespace xmas::experiment {
 
 struct StepStamp {
   std::string key;
@@ -73,4 +73,4 @@ struct StepOutcome {
 Result<StepOutcome> RunCached(const std::string& label, const std::string& output,
                               const StepKey& key, const std::function<Status()>& run);
 
-}  // namespace xmas::eval
+}  // namespace xmas::experiment

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <limits>
 
-namespace xmas::eval::svg {
+namespace xmas::experiment::svg {
 namespace {
 
 constexpr double kLeft = 64, kRight = 150, kTop = 40, kBottom = 56;
@@ -242,4 +242,4 @@ std::string BarChart(const ChartSpec& spec, const std::vector<std::string>& seri
   return s + Legend(spec, series_names) + "</svg>\n";
 }
 
-}  // namespace xmas::eval::svg
+}  // namespace xmas::experiment::svg

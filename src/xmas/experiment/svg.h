@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace xmas::eval::svg {
+namespace xmas::experiment::svg {
 
 struct ChartSpec {
   std::string title;
@@ -52,4 +52,4 @@ std::string TickLabel(double v);
 // About five round tick values covering [lo, hi].
 std::vector<double> NiceTicks(double lo, double hi);
 
-}  // namespace xmas::eval::svg
+}  // namespace xmas::experiment::svg

@@ -16,11 +16,11 @@ namespace {
 
 // The image and text parts (each centred when options.embed_norm says so),
 // concatenated and scaled to unit norm.
-Result<traj::FeatureMatrix> Embedding(const RecordFeatures& f, const SelectOptions& o, size_t* text_offset) {
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix img, f.Get(traj::feature::kCoincideImage, o.method));
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix txt, f.Get(traj::feature::kCoincideText, o.method));
+Result<xmas::store::FeatureMatrix> Embedding(const RecordFeatures& f, const SelectOptions& o, size_t* text_offset) {
+  XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix img, f.Get(xmas::store::feature::kCoincideImage, o.method));
+  XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix txt, f.Get(xmas::store::feature::kCoincideText, o.method));
   if (o.embed_norm == EmbedNorm::kCentred) CentreRows(&img), CentreRows(&txt);
-  traj::FeatureMatrix e;
+  xmas::store::FeatureMatrix e;
   e.rows = img.rows;
   e.cols = img.cols + txt.cols;
   e.values.reserve(e.rows * e.cols);
@@ -70,7 +70,7 @@ Result<Selection> SelectCoincide(const MethodInput& in) {
   const SelectOptions& o = in.options;
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
   size_t text_offset = 0;
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, Embedding(f, o, &text_offset));
+  XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix e, Embedding(f, o, &text_offset));
   XMAS_ASSIGN_OR_RETURN(SphericalClusters sc, SphericalKMeans(e, o, in.budget));
   const int k = sc.k;
   std::vector<std::vector<size_t>> members(k);
@@ -78,7 +78,7 @@ Result<Selection> SelectCoincide(const MethodInput& in) {
 
   // Transferability from the centroids' unit text parts.
   const size_t tw = e.cols - text_offset;
-  traj::FeatureMatrix ct;
+  xmas::store::FeatureMatrix ct;
   ct.rows = k;
   ct.cols = tw;
   for (int c = 0; c < k; ++c) {

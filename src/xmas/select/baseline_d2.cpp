@@ -18,7 +18,7 @@ struct Neighbour {
 };
 
 // Exhaustive kNN (O(N² D)); fine up to some 10^5 examples.
-std::vector<std::vector<Neighbour>> KnnGraph(const traj::FeatureMatrix& e, size_t knn) {
+std::vector<std::vector<Neighbour>> KnnGraph(const xmas::store::FeatureMatrix& e, size_t knn) {
   std::vector<std::vector<Neighbour>> g(e.rows);
 #pragma omp parallel for schedule(dynamic, 64)
   for (long i = 0; i < static_cast<long>(e.rows); ++i) {
@@ -43,13 +43,13 @@ std::vector<std::vector<Neighbour>> KnnGraph(const traj::FeatureMatrix& e, size_
 Result<Selection> SelectD2Pruning(const MethodInput& in) {
   const SelectOptions& o = in.options;
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
+  XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix e, f.Get(xmas::store::feature::kEmbed, o.method));
   PrepareEmbedding(&e, o);
   std::vector<double> s(e.rows, 1.0);
   std::string score_name = "uniform";
-  for (const char* name : {traj::feature::kEl2n, traj::feature::kLoss}) {
+  for (const char* name : {xmas::store::feature::kEl2n, xmas::store::feature::kLoss}) {
     if (!f.Has(name)) continue;
-    XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix m, f.Get(name, o.method));
+    XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix m, f.Get(name, o.method));
     for (size_t i = 0; i < e.rows; ++i) s[i] = m.values[i * m.cols];
     score_name = name;
     break;

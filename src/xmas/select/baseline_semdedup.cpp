@@ -18,7 +18,7 @@ namespace xmas::select {
 Result<Selection> SelectSemDeDup(const MethodInput& in) {
   const SelectOptions& o = in.options;
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix e, f.Get(traj::feature::kEmbed, o.method));
+  XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix e, f.Get(xmas::store::feature::kEmbed, o.method));
   PrepareEmbedding(&e, o);
   XMAS_ASSIGN_OR_RETURN(SphericalClusters sc, SphericalKMeans(e, o, in.budget));
   const int k = sc.k;

@@ -18,13 +18,13 @@ class RecordFeatures {
   static Result<RecordFeatures> Open(const MethodInput& input);
   // A static feature, or the last checkpoint of a per-checkpoint one; rows
   // in dataset order. NotFound naming the store and method if absent.
-  Result<traj::FeatureMatrix> Get(const std::string& name, const std::string& method) const;
+  Result<xmas::store::FeatureMatrix> Get(const std::string& name, const std::string& method) const;
   bool Has(const std::string& name) const { return store_.Has(name); }
   // 1 if the record has cross-modal (image) features.
   const std::vector<uint8_t>& valid() const { return valid_; }
 
  private:
-  traj::Store store_;
+  xmas::store::Store store_;
   std::vector<size_t> row_of_record_;
   std::vector<uint8_t> valid_;
 };
@@ -36,17 +36,17 @@ Result<std::vector<size_t>> ScoreBand(const std::vector<double>& score, size_t b
                                       const std::string& band);
 
 // Scales every row to unit L2 norm (zero rows stay zero).
-void NormalizeRows(traj::FeatureMatrix* m);
+void NormalizeRows(xmas::store::FeatureMatrix* m);
 
 // Subtracts the mean of the non-zero rows from each of them (zero rows, e.g.
 // the image part of a text-only example, stay zero). Embeddings whose every
 // pair has cosine ~0.8 (one shared direction) then differ by what tells them
 // apart (docs/method.md §5).
-void CentreRows(traj::FeatureMatrix* m);
+void CentreRows(xmas::store::FeatureMatrix* m);
 
 // The unit rows the embedding baselines compare: CentreRows first when
 // options.embed_norm is kCentred, then NormalizeRows.
-void PrepareEmbedding(traj::FeatureMatrix* m, const SelectOptions& options);
+void PrepareEmbedding(xmas::store::FeatureMatrix* m, const SelectOptions& options);
 
 // Spherical k-means (k-means on unit rows, centroids renormalised) with the
 // settings every clustering method shares (KMeansFor).
@@ -56,7 +56,7 @@ struct SphericalClusters {
   std::vector<float> centroids;     // k × cols, unit rows
 };
 // `budget` sizes the default cluster count (KMeansFor).
-Result<SphericalClusters> SphericalKMeans(const traj::FeatureMatrix& m, const SelectOptions& o, size_t budget);
+Result<SphericalClusters> SphericalKMeans(const xmas::store::FeatureMatrix& m, const SelectOptions& o, size_t budget);
 
 float Dot(const float* a, const float* b, size_t d);
 

@@ -17,11 +17,11 @@ namespace xmas::select {
 Result<RecordFeatures> RecordFeatures::Open(const MethodInput& in) {
   const data::DatasetIndex& ds = in.dataset;
   const std::string& dir = in.options.trajectories;
-  if (!traj::Store::IsStore(dir)) {
+  if (!xmas::store::Store::IsStore(dir)) {
     return Status::NotFound(dir + ": baselines read a feature store (manifest.json); none found");
   }
   RecordFeatures f;
-  XMAS_ASSIGN_OR_RETURN(f.store_, traj::Store::Open(dir));
+  XMAS_ASSIGN_OR_RETURN(f.store_, xmas::store::Store::Open(dir));
   Trajectories keys;  // rows only, to reuse MatchRows' checks
   for (size_t i = 0; i < f.store_.size(); ++i) keys.keys.Insert(f.store_.id(i));
   keys.valid = f.store_.valid();
@@ -39,16 +39,16 @@ Result<RecordFeatures> RecordFeatures::Open(const MethodInput& in) {
   return f;
 }
 
-Result<traj::FeatureMatrix> RecordFeatures::Get(const std::string& name, const std::string& method) const {
+Result<xmas::store::FeatureMatrix> RecordFeatures::Get(const std::string& name, const std::string& method) const {
   auto info = store_.Info(name);
   if (!info.ok()) {
     return Status::NotFound("--method " + method + " needs feature '" + name + "': " + info.status().message());
   }
-  Result<traj::FeatureMatrix> m = info->per_checkpoint
+  Result<xmas::store::FeatureMatrix> m = info->per_checkpoint
                                       ? store_.ReadCheckpoint(name, info->files.rbegin()->first)
                                       : store_.ReadStatic(name);
   if (!m.ok()) return m;
-  traj::FeatureMatrix out;
+  xmas::store::FeatureMatrix out;
   out.rows = row_of_record_.size();
   out.cols = m->cols;
   out.values.resize(out.rows * out.cols);
@@ -79,7 +79,7 @@ Result<std::vector<size_t>> ScoreBand(const std::vector<double>& score, size_t b
   return std::vector<size_t>(order.begin() + start, order.begin() + start + budget);
 }
 
-void NormalizeRows(traj::FeatureMatrix* m) {
+void NormalizeRows(xmas::store::FeatureMatrix* m) {
   for (size_t i = 0; i < m->rows; ++i) {
     float* r = m->values.data() + i * m->cols;
     const double norm = std::sqrt(static_cast<double>(Dot(r, r, m->cols)));
@@ -89,7 +89,7 @@ void NormalizeRows(traj::FeatureMatrix* m) {
   }
 }
 
-void CentreRows(traj::FeatureMatrix* m) {
+void CentreRows(xmas::store::FeatureMatrix* m) {
   std::vector<double> mean(m->cols, 0.0);
   std::vector<uint8_t> nonzero(m->rows, 0);
   size_t n = 0;
@@ -107,7 +107,7 @@ void CentreRows(traj::FeatureMatrix* m) {
   }
 }
 
-void PrepareEmbedding(traj::FeatureMatrix* m, const SelectOptions& o) {
+void PrepareEmbedding(xmas::store::FeatureMatrix* m, const SelectOptions& o) {
   if (o.embed_norm == EmbedNorm::kCentred) CentreRows(m);
   NormalizeRows(m);
 }
@@ -118,10 +118,10 @@ float Dot(const float* a, const float* b, size_t d) {
   return s;
 }
 
-Result<SphericalClusters> SphericalKMeans(const traj::FeatureMatrix& m, const SelectOptions& o, size_t budget) {
+Result<SphericalClusters> SphericalKMeans(const xmas::store::FeatureMatrix& m, const SelectOptions& o, size_t budget) {
   const KMeansOptions ko = KMeansFor(o, m.rows, budget);
   XMAS_ASSIGN_OR_RETURN(KMeansResult r, KMeans(m.values.data(), m.rows, m.cols, ko));
-  traj::FeatureMatrix c;
+  xmas::store::FeatureMatrix c;
   c.rows = static_cast<size_t>(ko.k);
   c.cols = m.cols;
   c.values = std::move(r.centroids);
@@ -143,7 +143,7 @@ namespace {
 // One score per record from a scalar feature (exp for perplexity).
 Result<std::vector<double>> Scores(const RecordFeatures& f, const std::string& name, const std::string& method,
                                    bool exponentiate) {
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix m, f.Get(name, method));
+  XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix m, f.Get(name, method));
   if (m.cols != 1) return Status::InvalidInput("feature '" + name + "': expected one value per example");
   std::vector<double> s(m.rows);
   for (size_t i = 0; i < m.rows; ++i) s[i] = exponentiate ? std::exp(m.values[i]) : m.values[i];
@@ -151,8 +151,8 @@ Result<std::vector<double>> Scores(const RecordFeatures& f, const std::string& n
 }
 
 Result<std::vector<double>> ClipScores(const RecordFeatures& f, const SelectOptions& o) {
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix img, f.Get(traj::feature::kImageEmbed, o.method));
-  XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix txt, f.Get(traj::feature::kTextEmbed, o.method));
+  XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix img, f.Get(xmas::store::feature::kImageEmbed, o.method));
+  XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix txt, f.Get(xmas::store::feature::kTextEmbed, o.method));
   if (img.cols != txt.cols) return Status::InvalidInput("image_embed and text_embed differ in width");
   for (size_t i = 0; i < img.rows; ++i) {  // text-only rows: no score, so out of the means
     if (f.valid()[i]) continue;
@@ -193,12 +193,12 @@ Result<Selection> SelectRandom(const MethodInput& in) {
 
 Result<Selection> SelectEl2n(const MethodInput& in) {
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
-  return SelectBand(in, Scores(f, traj::feature::kEl2n, in.options.method, false), "high");
+  return SelectBand(in, Scores(f, xmas::store::feature::kEl2n, in.options.method, false), "high");
 }
 
 Result<Selection> SelectPerplexity(const MethodInput& in) {
   XMAS_ASSIGN_OR_RETURN(RecordFeatures f, RecordFeatures::Open(in));
-  const char* name = f.Has(traj::feature::kNll) ? traj::feature::kNll : traj::feature::kLoss;
+  const char* name = f.Has(xmas::store::feature::kNll) ? xmas::store::feature::kNll : xmas::store::feature::kLoss;
   return SelectBand(in, Scores(f, name, in.options.method, true), "middle");
 }
 

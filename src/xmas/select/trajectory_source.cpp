@@ -11,8 +11,8 @@ namespace xmas::select {
 namespace {
 
 Result<Trajectories> FromStore(const std::string& dir, const TrajectorySourceOptions& o) {
-  XMAS_ASSIGN_OR_RETURN(traj::Store store, traj::Store::Open(dir));
-  const std::string name = o.metric == TrajectoryMetric::kSvd ? traj::feature::kSvd : traj::feature::kLoss;
+  XMAS_ASSIGN_OR_RETURN(xmas::store::Store store, xmas::store::Store::Open(dir));
+  const std::string name = o.metric == TrajectoryMetric::kSvd ? xmas::store::feature::kSvd : xmas::store::feature::kLoss;
   XMAS_ASSIGN_OR_RETURN(std::vector<int64_t> steps, store.Steps(name));
   const size_t n = store.size();
   Trajectories t;
@@ -26,7 +26,7 @@ Result<Trajectories> FromStore(const std::string& dir, const TrajectorySourceOpt
   }
   t.valid = store.valid();
   for (size_t s = 0; s < steps.size(); ++s) {
-    XMAS_ASSIGN_OR_RETURN(traj::FeatureMatrix m, store.ReadCheckpoint(name, steps[s]));
+    XMAS_ASSIGN_OR_RETURN(xmas::store::FeatureMatrix m, store.ReadCheckpoint(name, steps[s]));
     const size_t k = o.metric == TrajectoryMetric::kLoss ? 1
                      : o.top_k > 0 ? std::min<size_t>(o.top_k, m.cols) : m.cols;
     if (s == 0) {
@@ -55,7 +55,7 @@ Result<Trajectories> FromStore(const std::string& dir, const TrajectorySourceOpt
 }  // namespace
 
 Result<Trajectories> LoadTrajectories(const std::string& dir, const TrajectorySourceOptions& o) {
-  if (traj::Store::IsStore(dir)) return FromStore(dir, o);
+  if (xmas::store::Store::IsStore(dir)) return FromStore(dir, o);
   OfficialReadOptions ro;
   ro.metric = o.metric == TrajectoryMetric::kSvd ? OfficialMetric::kAttnSvd : OfficialMetric::kLoss;
   ro.top_k = o.top_k;

@@ -8,7 +8,7 @@
 #include "xmas/util/file_names.h"
 #include "xmas/util/npy.h"
 
-namespace xmas::traj {
+namespace xmas::store {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -139,4 +139,4 @@ Status StoreWriter::Finish() {
   return WriteFileAtomic(files::ManifestPath(dir_), m.dump(2) + "\n");
 }
 
-}  // namespace xmas::traj
+}  // namespace xmas::store

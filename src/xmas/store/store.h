@@ -24,7 +24,7 @@
 
 #include "xmas/util/status.h"
 
-namespace xmas::traj {
+namespace xmas::store {
 
 constexpr int kStoreVersion = 1;
 constexpr char kStoreFormat[] = "xmas-trajectory-store";
@@ -122,4 +122,4 @@ class Store {
   int top_k_ = 0;
 };
 
-}  // namespace xmas::traj
+}  // namespace xmas::store

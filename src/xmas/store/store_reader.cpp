@@ -9,7 +9,7 @@
 #include "xmas/util/file_names.h"
 #include "xmas/util/npy.h"
 
-namespace xmas::traj {
+namespace xmas::store {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -198,4 +198,4 @@ Result<FeatureMatrix> Store::ReadStatic(const std::string& name) const {
   return ReadFile(f.file, f.cols);
 }
 
-}  // namespace xmas::traj
+}  // namespace xmas::store

@@ -10,6 +10,10 @@
 #include "xmas/util/log.h"
 
 namespace xmas::traj {
+
+// The feature store's names (xmas::store).
+using store::FeatureMatrix, store::Store;
+namespace feature = store::feature;
 namespace {
 
 // {key: value-or-list, ...} for every row, in row order; one line per row.

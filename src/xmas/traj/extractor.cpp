@@ -22,6 +22,10 @@
 #include "xmas/util/progress.h"
 
 namespace xmas::traj {
+
+// The feature store's names (xmas::store).
+using store::StoreWriter;
+namespace feature = store::feature;
 namespace {
 
 namespace fs = std::filesystem;

@@ -9,6 +9,10 @@
 #include "xmas/util/log.h"
 
 namespace xmas::traj {
+
+// The feature store's names (xmas::store).
+using store::FeatureInfo, store::Store, store::StoreWriter;
+namespace feature = store::feature;
 namespace {
 
 const char* const kFeatureNames[] = {feature::kSvd,          feature::kLoss,
