@@ -1,9 +1,12 @@
 #include "xmas/select/duplicates.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace xmas::select {
 namespace {
@@ -19,28 +22,37 @@ struct Unions {
   void Join(int64_t a, int64_t b) { parent[Find(a)] = Find(b); }
 };
 
-// The row's values rounded to multiples of tolerance × its mean |value|, and
-// that mean's log rounded to multiples of tolerance, as bytes.
-std::string QuantizedRow(const Trajectories& t, size_t r, double tolerance) {
+// The row's values rounded to multiples of tolerance × its mean |value|,
+// preceded by that mean's log rounded to multiples of tolerance (the values
+// relative to the mean are blind to scale: the mean's own bucket tells
+// proportional rows apart). `key` gets width + 1 numbers.
+void QuantizedRow(const Trajectories& t, size_t r, double tolerance, std::vector<int64_t>* key) {
   const float* x = t.row(r);
   double scale = 0;
   for (size_t c = 0; c < t.width(); ++c) scale += std::fabs(x[c]);
   scale = scale / static_cast<double>(t.width()) * tolerance;
-  // The values relative to the mean are blind to scale: the mean's own
-  // bucket (log scale, same tolerance) tells proportional rows apart.
-  const int64_t magnitude = scale > 0 ? std::llround(std::log(scale) / tolerance) : 0;
-  std::string key(reinterpret_cast<const char*>(&magnitude), sizeof magnitude);
-  for (size_t c = 0; c < t.width(); ++c) {
-    const int64_t q = scale > 0 ? std::llround(x[c] / scale) : 0;
-    key.append(reinterpret_cast<const char*>(&q), sizeof q);
-  }
-  return key;
+  key->clear();
+  key->push_back(scale > 0 ? std::llround(std::log(scale) / tolerance) : 0);
+  for (size_t c = 0; c < t.width(); ++c) key->push_back(scale > 0 ? std::llround(x[c] / scale) : 0);
 }
 
-// Renumbers groups by first appearance.
+// FNV-1a over the key's numbers.
+uint64_t Hash(const std::vector<int64_t>& key) {
+  uint64_t h = 1469598103934665603ull;
+  for (int64_t v : key) {
+    for (int b = 0; b < 8; ++b) h = (h ^ ((static_cast<uint64_t>(v) >> (8 * b)) & 0xff)) * 1099511628211ull;
+  }
+  return h;
+}
+
+// Renumbers groups (ids < group->size()) by first appearance.
 void Renumber(std::vector<int64_t>* group) {
-  std::unordered_map<int64_t, int64_t> number;
-  for (int64_t& g : *group) g = number.emplace(g, static_cast<int64_t>(number.size())).first->second;
+  std::vector<int64_t> number(group->size(), -1);
+  int64_t next = 0;
+  for (int64_t& g : *group) {
+    if (number[g] < 0) number[g] = next++;
+    g = number[g];
+  }
 }
 
 }  // namespace
@@ -56,6 +68,7 @@ std::string_view UniqueIdxBase(std::string_view key) {
 
 std::vector<int64_t> GroupsByUniqueIdx(const data::DatasetIndex& ds) {
   std::unordered_map<std::string_view, int64_t> number;
+  number.reserve(ds.size());
   std::vector<int64_t> group(ds.size());
   for (size_t i = 0; i < ds.size(); ++i) {
     group[i] = number.emplace(UniqueIdxBase(ds.unique_idx(i)), static_cast<int64_t>(number.size())).first->second;
@@ -66,19 +79,37 @@ std::vector<int64_t> GroupsByUniqueIdx(const data::DatasetIndex& ds) {
 size_t MergeEqualTrajectories(const Trajectories& t, const std::vector<size_t>& record_of_row, double tolerance,
                               std::vector<int64_t>* group) {
   Unions u(group->size());  // group ids are < records
-  std::unordered_map<std::string, int64_t> first;  // quantised row -> a group with it
+  // Rows sorted by the hash of their quantised values; rows of one hash are
+  // compared by value (a collision never merges), equal ones joined.
+  std::vector<std::pair<uint64_t, size_t>> hashed;
+  hashed.reserve(t.rows());
+  std::vector<int64_t> key, other;
   for (size_t r = 0; r < t.rows(); ++r) {
     if (!t.valid[r] || t.width() == 0) continue;
-    const int64_t g = (*group)[record_of_row[r]];
-    auto [it, inserted] = first.emplace(QuantizedRow(t, r, tolerance), g);
-    if (!inserted) u.Join(g, it->second);
+    QuantizedRow(t, r, tolerance, &key);
+    hashed.emplace_back(Hash(key), r);
+  }
+  std::sort(hashed.begin(), hashed.end());
+  size_t joins = 0;
+  for (size_t a = 0; a < hashed.size();) {
+    size_t b = a + 1;
+    while (b < hashed.size() && hashed[b].first == hashed[a].first) ++b;
+    for (size_t i = a + 1; i < b; ++i) {  // usually b == a + 1
+      QuantizedRow(t, hashed[i].second, tolerance, &key);
+      for (size_t j = a; j < i; ++j) {
+        QuantizedRow(t, hashed[j].second, tolerance, &other);
+        if (key != other) continue;
+        const int64_t gi = u.Find((*group)[record_of_row[hashed[i].second]]);
+        const int64_t gj = u.Find((*group)[record_of_row[hashed[j].second]]);
+        if (gi != gj) u.Join(gi, gj), ++joins;
+        break;
+      }
+    }
+    a = b;
   }
   for (int64_t& g : *group) g = u.Find(g);
-  const size_t before = first.empty() ? 0 : u.parent.size();
   Renumber(group);
-  size_t joined = 0;
-  for (size_t g = 0; g < before; ++g) joined += u.parent[g] != static_cast<int64_t>(g);
-  return joined;
+  return joins;
 }
 
 }  // namespace xmas::select
