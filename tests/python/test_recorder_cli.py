@@ -11,7 +11,6 @@ each checkpoint. Both must agree to 1e-4 relative (issue #20).
 """
 import json
 import os
-import struct
 import sys
 import tempfile
 import unittest
@@ -25,6 +24,7 @@ from common import DATA, run_cli
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
 import hf_reference as ref  # noqa: E402
+from bmp import write_bmp  # noqa: E402
 
 import xmas  # noqa: E402
 from xmas.torch import TrajectoryRecorder  # noqa: E402
@@ -40,20 +40,6 @@ RECORDS = [  # (image seed or None, question, answer)
     (3, "How many shapes are there?", "Three."),
     (4, "What colour is the background of this image and why does it matter?", "It is dark, so the shapes stand out."),
 ]
-
-
-def write_bmp(path, rgb):
-    """A 24-bit bottom-up BMP of rgb [H, W, 3] uint8."""
-    h, w, _ = rgb.shape
-    row = (w * 3 + 3) // 4 * 4
-    pixels = bytearray()
-    for y in range(h - 1, -1, -1):
-        line = rgb[y, :, ::-1].tobytes()  # BGR
-        pixels += line + b"\0" * (row - len(line))
-    header = struct.pack("<2sIHHI", b"BM", 54 + len(pixels), 0, 0, 54)
-    info = struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
-    with open(path, "wb") as f:
-        f.write(header + info + pixels)
 
 
 def encoded_ids(data, index, template, image_tokens):

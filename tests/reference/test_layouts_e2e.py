@@ -30,7 +30,6 @@ import json
 import os
 import random
 import shutil
-import struct
 import subprocess
 import sys
 
@@ -39,6 +38,7 @@ import torch
 
 sys.dont_write_bytecode = True
 import test_reference as tr  # noqa: E402
+from bmp import write_bmp  # noqa: E402
 from layouts import config_for, file_name  # noqa: E402
 import hf_reference as ref  # noqa: E402
 
@@ -66,16 +66,11 @@ CASES = {
 SAME_WEIGHTS = ("hf-llava-llama", "llava_llama", "tinyllava_v1")
 
 
-def write_bmp(path, w, h, rng):
-    row = (w * 3 + 3) & ~3
-    pixels = bytearray()
-    for _ in range(h):
-        line = bytes(rng.randrange(256) for _ in range(w * 3))
-        pixels += line + b"\0" * (row - w * 3)
-    header = b"BM" + struct.pack("<IHHI", 54 + len(pixels), 0, 0, 54)
-    header += struct.pack("<IiiHHIIiiII", 40, w, h, 1, 24, 0, len(pixels), 2835, 2835, 0, 0)
-    with open(path, "wb") as f:
-        f.write(header + pixels)
+def random_image(w, h, rng):
+    """rgb [h, w, 3] from w*h*3 draws of rng, laid out so that write_bmp stores
+    the draws in file order (bottom row first, BGR)."""
+    draws = bytes(rng.randrange(256) for _ in range(w * h * 3))
+    return np.frombuffer(draws, np.uint8).reshape(h, w, 3)[::-1, :, ::-1]
 
 
 def write_data(work):
@@ -88,7 +83,7 @@ def write_data(work):
     records = []
     for i, (q, a) in enumerate(qa):
         name = f"img{i}.bmp"
-        write_bmp(os.path.join(images, name), 20 + 7 * i, 24 + 3 * i, rng)  # not square: padding matters
+        write_bmp(os.path.join(images, name), random_image(20 + 7 * i, 24 + 3 * i, rng))  # not square: padding matters
         records.append({"id": f"ex{i}", "image": name,
                         "conversations": [{"from": "human", "value": "<image>\n" + q}, {"from": "gpt", "value": a}]})
     records.append({"id": "text", "conversations": [{"from": "human", "value": "Tell a story."},
